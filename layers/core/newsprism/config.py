@@ -1,0 +1,437 @@
+"""Configuration: ``topics.toml`` (or the same shape as JSON), and the earlier system's JSON.
+
+Every problem is reported as one ``ConfigError`` line that names the file and the key, e.g.
+``topics.toml: topics[us-china].feeds[1].perspective: no perspective 'chna' in this topic``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlencode, urlsplit
+
+T = TypeVar("T")
+
+Attribution = Literal["feed", "source"]
+Stories = Literal["group", "list"]
+FeedType = Literal["google_news", "rss"]
+
+GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_PERSPECTIVE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # becomes a YAML key: "{id}Sources"
+_DURATION_PART = re.compile(r"(\d+)([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+class ConfigError(ValueError):
+    """A configuration problem, as one line naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_articles: int = 20
+    max_age: timedelta = timedelta(hours=24)
+    attribution: Attribution = "source"
+    stories: Stories = "group"
+    repeat_stories: bool = False
+    highlights: int = 5
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    timeout: float = 10.0
+    max_bytes: int = 5_000_000
+    retries: int = 2
+    concurrency: int = 16
+    allow_private_networks: bool = False
+
+
+@dataclass(frozen=True)
+class Perspective:
+    id: str
+    name: str
+    countries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Feed:
+    type: FeedType
+    perspective: str
+    url: str = ""
+    query: str = ""
+    language: str = ""
+    region: str = ""
+
+    @property
+    def fetch_url(self) -> str:
+        """The URL to request: ``url`` as given, or the Google News search URL for ``query``."""
+        if self.url:
+            return self.url
+        params = {"q": self.query}
+        if self.language and self.region:
+            params |= {
+                "hl": f"{self.language}-{self.region}",
+                "gl": self.region,
+                "ceid": f"{self.region}:{self.language}",
+            }
+        return f"{GOOGLE_NEWS_SEARCH}?{urlencode(params)}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    perspectives: tuple[Perspective, ...]
+    feeds: tuple[Feed, ...]
+    active: bool = True
+    keywords: tuple[tuple[str, ...], ...] = ()
+
+    def perspective(self, perspective_id: str) -> Perspective:
+        return next(p for p in self.perspectives if p.id == perspective_id)
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str  # the file it came from, for messages
+    settings: Settings = field(default_factory=Settings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    topics: tuple[Topic, ...] = ()
+
+    def topic(self, topic_id: str) -> Topic:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        raise ConfigError(f"{self.source}: topics: no topic {topic_id!r}")
+
+    def select(self, topic_ids: Iterable[str] = ()) -> list[Topic]:
+        """The named topics (in the order given), or every active topic when none is named."""
+        ids = list(topic_ids)
+        if ids:
+            return [self.topic(topic_id) for topic_id in ids]
+        return [topic for topic in self.topics if topic.active]
+
+
+def default_config_path() -> Path:
+    return Path(str(resources.files("newsprism") / "data" / "topics.toml"))
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load and validate a configuration file; the bundled ``topics.toml`` when none is given."""
+    path = Path(path) if path is not None else default_config_path()
+    name = path.name if path == default_config_path() else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return parse_config(text, name=name, is_json=path.suffix.lower() == ".json")
+
+
+def parse_config(text: str, *, name: str, is_json: bool = False) -> Config:
+    if is_json:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    else:
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{name}: invalid TOML: {exc}") from exc
+    reader = _Reader(name)
+    if not isinstance(document, dict):
+        raise ConfigError(f"{name}: the top level must be an object")
+    if is_json and _is_legacy(document):
+        return reader.legacy(document)
+    return reader.config(document)
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"5d"``, ``"36h"``, ``"1d12h"``, ``"90m"``; raises ``ValueError`` otherwise."""
+    text = text.strip()
+    if not text or _DURATION_PART.sub("", text):
+        raise ValueError(f"bad duration {text!r} (use e.g. \"24h\", \"5d\", \"1d12h\")")
+    total = timedelta()
+    for amount, unit in _DURATION_PART.findall(text):
+        total += timedelta(**{_UNITS[unit]: int(amount)})
+    if total <= timedelta():
+        raise ValueError(f"duration {text!r} must be positive")
+    return total
+
+
+def _is_legacy(document: dict[str, Any]) -> bool:
+    topics = document.get("topics")
+    settings = document.get("settings")
+    legacy_settings = isinstance(settings, dict) and any(k in settings for k in _LEGACY_SETTINGS)
+    legacy_topics = isinstance(topics, list) and any(
+        isinstance(topic, dict) and "rssFeeds" in topic for topic in topics
+    )
+    return legacy_settings or legacy_topics
+
+
+_LEGACY_SETTINGS = (
+    "maxArticlesPerTopic",
+    "articleMaxAge",
+    "minArticlesPerFeed",
+    "deduplicationSimilarityThreshold",
+)
+
+
+class _Reader:
+    """Walks a parsed document, checking keys and types and naming the path of any problem."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def fail(self, key: str, reason: str) -> ConfigError:
+        return ConfigError(f"{self.name}: {key}: {reason}")
+
+    def table(self, value: Any, key: str, allowed: Iterable[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a table, got {_kind(value)}")
+        allowed = tuple(allowed)
+        for unknown in sorted(set(value) - set(allowed)):
+            prefix = f"{key}." if key else ""
+            expected = ", ".join(allowed)
+            raise self.fail(f"{prefix}{unknown}", f"unknown key (expected one of: {expected})")
+        return value
+
+    def get(self, table: dict[str, Any], key: str, path: str, kind: type[T], default: T) -> T:
+        if key not in table:
+            return default
+        return self.typed(table[key], f"{path}.{key}" if path else key, kind)
+
+    def typed(self, value: Any, key: str, kind: type[T]) -> T:
+        # bool is a subclass of int: reject True where a number is meant, and vice versa.
+        ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)  # type: ignore[return-value]
+        if not ok:
+            raise self.fail(key, f"expected {kind.__name__}, got {_kind(value)}")
+        return value  # type: ignore[no-any-return]
+
+    def positive(self, value: T, key: str) -> T:
+        if value <= 0:  # type: ignore[operator]
+            raise self.fail(key, f"must be positive, got {value!r}")
+        return value
+
+    def choice(self, value: str, key: str, choices: tuple[str, ...]) -> Any:
+        if value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(map(repr, choices))}, got {value!r}")
+        return value
+
+    def duration(self, value: Any, key: str) -> timedelta:
+        try:
+            return parse_duration(self.typed(value, key, str))
+        except ValueError as exc:
+            raise self.fail(key, str(exc)) from exc
+
+    def items(self, value: Any, key: str, each: Callable[[Any, str], T]) -> tuple[T, ...]:
+        if not isinstance(value, list):
+            raise self.fail(key, f"expected a list, got {_kind(value)}")
+        return tuple(each(item, f"{key}[{index}]") for index, item in enumerate(value))
+
+    # -- the TOML-shaped schema -------------------------------------------------------------
+
+    def config(self, document: dict[str, Any]) -> Config:
+        self.table(document, "", ("settings", "fetch", "topics"))
+        settings = self.settings(document.get("settings", {}))
+        fetch = self.fetch_settings(document.get("fetch", {}))
+        topics = self.items(document.get("topics", []), "topics", self.topic)
+        self.unique((topic.id for topic in topics), "topics", "topic id")
+        if not topics:
+            raise self.fail("topics", "no topics configured")
+        return Config(source=self.name, settings=settings, fetch=fetch, topics=topics)
+
+    def settings(self, value: Any) -> Settings:
+        table = self.table(value, "settings", Settings.__dataclass_fields__)
+        default = Settings()
+        max_age = default.max_age
+        if "max_age" in table:
+            max_age = self.duration(table["max_age"], "settings.max_age")
+        return Settings(
+            max_articles=self.positive(
+                self.get(table, "max_articles", "settings", int, default.max_articles),
+                "settings.max_articles"),
+            max_age=max_age,
+            attribution=self.choice(
+                self.get(table, "attribution", "settings", str, default.attribution),
+                "settings.attribution", ("feed", "source")),
+            stories=self.choice(
+                self.get(table, "stories", "settings", str, default.stories),
+                "settings.stories", ("group", "list")),
+            repeat_stories=self.get(table, "repeat_stories", "settings", bool,
+                                    default.repeat_stories),
+            highlights=self.positive(
+                self.get(table, "highlights", "settings", int, default.highlights),
+                "settings.highlights"),
+        )
+
+    def fetch_settings(self, value: Any) -> FetchSettings:
+        table = self.table(value, "fetch", FetchSettings.__dataclass_fields__)
+        default = FetchSettings()
+        retries = self.get(table, "retries", "fetch", int, default.retries)
+        if retries < 0:
+            raise self.fail("fetch.retries", f"must not be negative, got {retries}")
+        return FetchSettings(
+            timeout=self.positive(self.get(table, "timeout", "fetch", float, default.timeout),
+                                  "fetch.timeout"),
+            max_bytes=self.positive(self.get(table, "max_bytes", "fetch", int, default.max_bytes),
+                                    "fetch.max_bytes"),
+            retries=retries,
+            concurrency=self.positive(
+                self.get(table, "concurrency", "fetch", int, default.concurrency),
+                "fetch.concurrency"),
+            allow_private_networks=self.get(table, "allow_private_networks", "fetch", bool,
+                                            default.allow_private_networks),
+        )
+
+    def topic(self, value: Any, key: str) -> Topic:
+        table = self.table(value, key,
+                           ("id", "name", "active", "keywords", "perspectives", "feeds"))
+        topic_id = self.identifier(table, key, _ID, "lower-case letters, digits and '-'")
+        key = f"topics[{topic_id}]"
+        perspectives = self.items(table.get("perspectives", []), f"{key}.perspectives",
+                                  self.perspective)
+        if not perspectives:
+            raise self.fail(f"{key}.perspectives", "a topic needs at least one perspective")
+        self.unique((p.id for p in perspectives), f"{key}.perspectives", "perspective id")
+        known = {p.id for p in perspectives}
+        feeds = self.items(table.get("feeds", []), f"{key}.feeds",
+                           lambda item, feed_key: self.feed(item, feed_key, known))
+        if not feeds:
+            raise self.fail(f"{key}.feeds", "a topic needs at least one feed")
+        keywords = self.items(table.get("keywords", []), f"{key}.keywords", self.keyword_group)
+        return Topic(
+            id=topic_id,
+            name=self.required_text(table, "name", key),
+            active=self.get(table, "active", key, bool, True),
+            perspectives=perspectives,
+            feeds=feeds,
+            keywords=keywords,
+        )
+
+    def perspective(self, value: Any, key: str) -> Perspective:
+        table = self.table(value, key, ("id", "name", "countries"))
+        perspective_id = self.identifier(table, key, _PERSPECTIVE_ID, "letters, digits and '_'")
+        countries = self.items(table.get("countries", []), f"{key}.countries", self.country)
+        return Perspective(id=perspective_id, name=self.required_text(table, "name", key),
+                           countries=countries)
+
+    def feed(self, value: Any, key: str, perspectives: set[str]) -> Feed:
+        table = self.table(value, key,
+                           ("type", "url", "query", "language", "region", "perspective"))
+        feed_type = self.choice(self.get(table, "type", key, str, "rss"), f"{key}.type",
+                                ("google_news", "rss"))
+        url = self.get(table, "url", key, str, "").strip()
+        query = self.get(table, "query", key, str, "").strip()
+        if not url and not query:
+            raise self.fail(key, "a feed needs a 'url' or a 'query'")
+        if feed_type == "rss" and not url:
+            raise self.fail(f"{key}.url", "an rss feed needs a 'url'")
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            raise self.fail(f"{key}.url", f"only http and https URLs are fetched, got {url!r}")
+        perspective = self.required_text(table, "perspective", key)
+        if perspective not in perspectives:
+            raise self.fail(f"{key}.perspective",
+                            f"no perspective {perspective!r} in this topic "
+                            f"(have: {', '.join(sorted(perspectives))})")
+        return Feed(type=feed_type, perspective=perspective, url=url, query=query,
+                    language=self.get(table, "language", key, str, ""),
+                    region=self.get(table, "region", key, str, ""))
+
+    def keyword_group(self, value: Any, key: str) -> tuple[str, ...]:
+        group = self.items(value, key, lambda term, term_key: self.typed(term, term_key, str))
+        if not group or any(not term.strip() for term in group):
+            raise self.fail(key, "a keyword group needs at least one non-empty term")
+        return group
+
+    def country(self, value: Any, key: str) -> str:
+        code = self.typed(value, key, str)
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            raise self.fail(key, f"expected an ISO 3166-1 alpha-2 code like \"US\", got {code!r}")
+        return code
+
+    def identifier(self, table: dict[str, Any], key: str, pattern: re.Pattern[str],
+                   allowed: str) -> str:
+        value = self.required_text(table, "id", key)
+        if not pattern.fullmatch(value):
+            raise self.fail(f"{key}.id", f"{value!r} is not a valid id ({allowed})")
+        return value
+
+    def required_text(self, table: dict[str, Any], name: str, key: str) -> str:
+        if name not in table:
+            raise self.fail(f"{key}.{name}", "missing")
+        value = self.typed(table[name], f"{key}.{name}", str).strip()
+        if not value:
+            raise self.fail(f"{key}.{name}", "must not be empty")
+        return value
+
+    def unique(self, ids: Iterable[str], key: str, what: str) -> None:
+        seen: set[str] = set()
+        for identifier in ids:
+            if identifier in seen:
+                raise self.fail(key, f"duplicate {what} {identifier!r}")
+            seen.add(identifier)
+
+    # -- the earlier system's topics.json ---------------------------------------------------
+
+    def legacy(self, document: dict[str, Any]) -> Config:
+        """Map the earlier system's schema onto ours, reproducing its selection.
+
+        It filed every article under its feed's perspective, listed every distinct URL
+        (a similarity threshold of 0 means "no grouping") and did not look at earlier digests.
+        """
+        self.table(document, "", ("topics", "settings"))
+        table = self.table(document.get("settings", {}), "settings", _LEGACY_SETTINGS)
+        threshold = table.get("deduplicationSimilarityThreshold", 0)
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            raise self.fail("settings.deduplicationSimilarityThreshold",
+                            f"expected a number, got {_kind(threshold)}")
+        # minArticlesPerFeed is accepted for compatibility; the earlier system's selection
+        # (reproduced by the balanced quota) never depended on it.
+        self.get(table, "minArticlesPerFeed", "settings", int, 0)
+        max_age = Settings().max_age
+        if "articleMaxAge" in table:
+            max_age = self.duration(table["articleMaxAge"], "settings.articleMaxAge")
+        settings = Settings(
+            max_articles=self.positive(self.get(table, "maxArticlesPerTopic", "settings", int, 20),
+                                       "settings.maxArticlesPerTopic"),
+            max_age=max_age,
+            attribution="feed",
+            stories="list" if threshold == 0 else "group",
+            repeat_stories=True,
+        )
+        topics = self.items(document.get("topics", []), "topics", self.legacy_topic)
+        self.unique((topic.id for topic in topics), "topics", "topic id")
+        if not topics:
+            raise self.fail("topics", "no topics configured")
+        return Config(source=self.name, settings=settings, topics=topics)
+
+    def legacy_topic(self, value: Any, key: str) -> Topic:
+        table = self.table(value, key, ("id", "name", "active", "perspectives", "rssFeeds"))
+        converted = {
+            "id": table.get("id"),
+            "name": table.get("name"),
+            "active": table.get("active", True),
+            "perspectives": table.get("perspectives", []),
+            "feeds": table.get("rssFeeds", []),
+        }
+        try:
+            return self.topic({k: v for k, v in converted.items() if v is not None}, key)
+        except ConfigError as exc:
+            # Name the key as the file spells it.
+            raise ConfigError(str(exc).replace(".feeds", ".rssFeeds")) from None
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "a list", str: "a string", bool: "a boolean",
+            int: "an integer", float: "a number"}.get(type(value), type(value).__name__)

@@ -1,0 +1,123 @@
+"""The digest as Markdown, byte for byte in the earlier system's format (DESIGN "Markdown").
+
+The file is a Hugo page: YAML front matter, the highlights, ``<!--more-->`` (Hugo's summary
+divider) and the numbered source list. Feed text is hostile, so every piece of it is escaped
+to render as the plain text it is (CommonMark 0.31 §2.4 backslash escapes); the escapes
+change nothing for ordinary headlines, which is why the seed still comes out unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC
+
+from .models import Bullet, Digest, ListedArticle, format_time
+
+# Characters that start emphasis, links, code spans, autolinks or raw HTML, and the backslash
+# itself. "~" too: Hugo's Goldmark renders "~~text~~" as strikethrough (GFM).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
+# "&amp;", "&#60;": an entity reference would be decoded (CommonMark §2.5); a bare "&" is text.
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# A line ending (LF or CR, CommonMark §2.1) would end the list item; the other C0 controls have
+# no business in a line either. U+2028 and friends are not line endings there: kept verbatim.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# At the start of a bullet's text these open a heading, block quote, nested list or thematic
+# break inside the list item (CommonMark §4.2, §5.1-5.3).
+_LEADING_MARKER = re.compile(r"^(?:[#>+-]|(\d{1,9})([.)]))")
+# A link destination ends at a space or an unbalanced ")" and may not hold "<", ">" or control
+# characters (CommonMark §6.3): those are percent-encoded (RFC 3986 §2.1).
+_URL_BREAKING = re.compile(r"[\x00-\x20\x7f()<>]")
+# Only web links are written as links; anything else ("javascript:", "data:") stays text.
+_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+# JSON leaves these unescaped, but YAML forbids or folds them inside a double-quoted scalar.
+_YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def render_markdown(digest: Digest) -> str:
+    """The digest as the earlier system's Hugo Markdown page."""
+    classified = digest.classified
+    articles = classified.articles
+    blocks: list[list[str]] = [_front_matter(digest), ["## Overall Highlights"]]
+    blocks += [_bullets(digest.highlights.overall), ["<!--more-->"]]
+    for perspective in classified.perspectives:
+        name = escape_text(perspective.name)
+        blocks.append([f"## {name} Perspective ({name} Sources)"])
+        if classified.count(perspective.id) == 0:
+            blocks.append([f"- No {name} sources available for this time period."])
+        else:
+            blocks.append(_bullets(digest.highlights.perspectives.get(perspective.id, ())))
+    noun = "article" if len(articles) == 1 else "articles"
+    blocks.append(["## Sources"])
+    blocks.append([f"This summary is based on {len(articles)} {noun} from the following sources:"])
+    blocks.append([_source_line(number, listed) for number, listed in enumerate(articles, 1)])
+    return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
+
+
+def _front_matter(digest: Digest) -> list[str]:
+    classified = digest.classified
+    outlets = list(dict.fromkeys(listed.article.source for listed in classified.articles))
+    lines = [
+        "---",
+        f"title: {_yaml_string(f'{classified.topic_name} News - {classified.date}')}",
+        f"date: {format_time(classified.generated_at)}",
+        f"topic: {classified.topic}",  # a slug (config checks it), written unquoted as before
+        f"topicName: {_yaml_string(classified.topic_name)}",
+        f"sources: [{', '.join(_yaml_string(outlet) for outlet in outlets)}]",
+        f"articleCount: {len(classified.articles)}",
+        "perspectives:",
+    ]
+    for perspective in classified.perspectives:
+        lines += [
+            f"  - id: {_yaml_string(perspective.id)}",
+            f"    name: {_yaml_string(perspective.name)}",
+            f"    count: {classified.count(perspective.id)}",
+        ]
+    lines += [f"{p.id}Sources: {classified.count(p.id)}" for p in classified.perspectives]
+    return [*lines, "draft: false", "---"]
+
+
+def _bullets(bullets: tuple[Bullet, ...]) -> list[str]:
+    lines = []
+    for bullet in bullets:
+        text = escape_text(bullet.text).lstrip()  # leading spaces would make a code block
+        if text.strip():
+            lines.append("- " + _LEADING_MARKER.sub(_escape_marker, text))
+    return lines
+
+
+def _source_line(number: int, listed: ListedArticle) -> str:
+    article = listed.article
+    published = article.published.astimezone(UTC)
+    locale = escape_text(f"{article.language}-{article.region}")
+    title = escape_text(article.title)
+    link = f"[{title}]({escape_url(article.url)})" if _WEB_URL.match(article.url) else title
+    day = f"{published.month}/{published.day}/{published.year}"
+    return f"{number}. [{locale}] {link} - {escape_text(article.source)} ({day})"
+
+
+def escape_text(text: str) -> str:
+    """Feed text as Markdown that renders as exactly that text: no markup, no raw HTML."""
+    text = _CONTROL.sub(" ", text)
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return _ENTITY.sub(r"\\&", text)
+
+
+def escape_url(url: str) -> str:
+    """A URL as a Markdown link destination that ends where the URL ends."""
+    url = _URL_BREAKING.sub(lambda match: f"%{ord(match.group()):02X}", url)
+    # Backslash escapes and entities are decoded inside a destination too (CommonMark §6.3);
+    # escaping them with a backslash keeps the URL's bytes (percent-encoding would change them).
+    return _ENTITY.sub(r"\\&", url.replace("\\", "\\\\"))
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    if match.group(1):  # "2026. A year of ..." would start an ordered list
+        return f"{match.group(1)}\\{match.group(2)}"
+    return "\\" + match.group()
+
+
+def _yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar: JSON escaping (YAML 1.2 is a superset of JSON)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)

@@ -1,0 +1,357 @@
+"""The data that flows between stages, as typed dataclasses.
+
+Each stage stores one JSON document (see DESIGN "Stored JSON"): every document carries
+``"schema": 1`` and is written with sorted keys, so a rerun on the same inputs gives the
+same bytes. ``to_dict``/``from_dict`` are the only places that know the JSON shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+SCHEMA = 1
+
+FeedStatus = Literal["ok", "not_modified", "error"]
+
+
+class SchemaError(ValueError):
+    """A stored document is not one this version of newsprism understands."""
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    """Serialize a stored document: schema-stamped, keys sorted, UTF-8, newline-terminated."""
+    body = {"schema": SCHEMA, **document}
+    return (json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def loads(data: bytes, *, name: str) -> dict[str, Any]:
+    """Parse a stored document, refusing damaged JSON and unknown schema versions."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SchemaError(f"{name}: not valid JSON ({exc})") from exc
+    if not isinstance(document, dict):
+        raise SchemaError(f"{name}: expected a JSON object")
+    if document.get("schema") != SCHEMA:
+        found = document.get("schema")
+        raise SchemaError(f"{name}: unsupported schema {found!r} (expected {SCHEMA})")
+    return document
+
+
+def format_time(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and ``Z``, as JavaScript's ``toISOString`` writes it."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an ISO 8601 timestamp; a naive one is taken as UTC."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def article_id(canonical_url: str) -> str:
+    """A stable id for an article: the first 16 hex digits of the SHA-256 of its canonical URL."""
+    return hashlib.sha256(canonical_url.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One normalized feed entry, as the fetch stage stores it."""
+
+    id: str
+    title: str
+    url: str
+    source: str  # the outlet's display name
+    source_url: str  # the outlet's home page ("" when unknown)
+    published: datetime
+    language: str
+    region: str
+    feed: str  # URL of the feed it came from
+    perspective: str  # the perspective of that feed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "source_url": self.source_url,
+            "published": format_time(self.published),
+            "language": self.language,
+            "region": self.region,
+            "feed": self.feed,
+            "perspective": self.perspective,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        return cls(
+            id=str(data["id"]),
+            title=str(data["title"]),
+            url=str(data["url"]),
+            source=str(data["source"]),
+            source_url=str(data.get("source_url", "")),
+            published=parse_time(str(data["published"])),
+            language=str(data.get("language", "")),
+            region=str(data.get("region", "")),
+            feed=str(data.get("feed", "")),
+            perspective=str(data["perspective"]),
+        )
+
+
+@dataclass(frozen=True)
+class FeedReport:
+    """What happened to one configured feed in one fetch run."""
+
+    url: str
+    perspective: str
+    status: FeedStatus
+    error: str = ""
+    http_status: int | None = None
+    articles: int = 0
+    elapsed_ms: int = 0
+    attempts: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "perspective": self.perspective,
+            "status": self.status,
+            "error": self.error,
+            "http_status": self.http_status,
+            "articles": self.articles,
+            "elapsed_ms": self.elapsed_ms,
+            "attempts": self.attempts,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeedReport:
+        return cls(
+            url=str(data["url"]),
+            perspective=str(data.get("perspective", "")),
+            status=data["status"],
+            error=str(data.get("error", "")),
+            http_status=data.get("http_status"),
+            articles=int(data.get("articles", 0)),
+            elapsed_ms=int(data.get("elapsed_ms", 0)),
+            attempts=int(data.get("attempts", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class RawRun:
+    """One fetch run of one topic: ``raw/{topic}/{date}/{run_id}.json``."""
+
+    topic: str
+    run_id: str
+    fetched_at: datetime
+    feeds: tuple[FeedReport, ...]
+    articles: tuple[Article, ...]
+
+    @property
+    def key(self) -> str:
+        return f"raw/{self.topic}/{self.fetched_at.date().isoformat()}/{self.run_id}.json"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "run_id": self.run_id,
+            "fetched_at": format_time(self.fetched_at),
+            "feeds": [feed.to_dict() for feed in self.feeds],
+            "articles": [article.to_dict() for article in self.articles],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RawRun:
+        return cls(
+            topic=str(data["topic"]),
+            run_id=str(data["run_id"]),
+            fetched_at=parse_time(str(data["fetched_at"])),
+            feeds=tuple(FeedReport.from_dict(feed) for feed in data["feeds"]),
+            articles=tuple(Article.from_dict(article) for article in data["articles"]),
+        )
+
+
+@dataclass(frozen=True)
+class RelatedReport:
+    """Another outlet's report of a listed story (kept with the story, not listed itself)."""
+
+    title: str
+    url: str
+    source: str
+    perspective: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "url": self.url, "source": self.source,
+                "perspective": self.perspective}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RelatedReport:
+        return cls(title=str(data["title"]), url=str(data["url"]), source=str(data["source"]),
+                   perspective=str(data.get("perspective", "")))
+
+
+@dataclass(frozen=True)
+class ListedArticle:
+    """An article the digest lists, with where it went and why."""
+
+    article: Article
+    perspective: str  # the perspective it is listed under (may differ from the feed's)
+    reason: str  # why it went there, e.g. "feed" or "source: South China Morning Post (HK)"
+    story: str  # id of the story it reports
+    related: tuple[RelatedReport, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.article.to_dict(),
+            "feed_perspective": self.article.perspective,
+            "perspective": self.perspective,
+            "reason": self.reason,
+            "story": self.story,
+            "related": [report.to_dict() for report in self.related],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ListedArticle:
+        article = Article.from_dict({**data, "perspective": data["feed_perspective"]})
+        return cls(
+            article=article,
+            perspective=str(data["perspective"]),
+            reason=str(data.get("reason", "")),
+            story=str(data.get("story", article.id)),
+            related=tuple(RelatedReport.from_dict(r) for r in data.get("related", [])),
+        )
+
+
+@dataclass(frozen=True)
+class PerspectiveInfo:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Classified:
+    """The articles one digest lists, in selection order: ``classified/{topic}/{date}.json``."""
+
+    topic: str
+    topic_name: str
+    date: str  # YYYY-MM-DD, the UTC date of generated_at
+    generated_at: datetime  # the run's clock (--now)
+    window_start: datetime
+    perspectives: tuple[PerspectiveInfo, ...]
+    articles: tuple[ListedArticle, ...]
+    stats: dict[str, int] = field(default_factory=dict)
+    runs: tuple[str, ...] = ()  # the raw run files read
+
+    @property
+    def key(self) -> str:
+        return f"classified/{self.topic}/{self.date}.json"
+
+    def count(self, perspective: str) -> int:
+        return sum(1 for listed in self.articles if listed.perspective == perspective)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "topic_name": self.topic_name,
+            "date": self.date,
+            "generated_at": format_time(self.generated_at),
+            "window_start": format_time(self.window_start),
+            "perspectives": [
+                {"id": p.id, "name": p.name, "count": self.count(p.id)} for p in self.perspectives
+            ],
+            "articles": [listed.to_dict() for listed in self.articles],
+            "stats": dict(self.stats),
+            "runs": list(self.runs),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Classified:
+        return cls(
+            topic=str(data["topic"]),
+            topic_name=str(data["topic_name"]),
+            date=str(data["date"]),
+            generated_at=parse_time(str(data["generated_at"])),
+            window_start=parse_time(str(data["window_start"])),
+            perspectives=tuple(
+                PerspectiveInfo(id=str(p["id"]), name=str(p["name"])) for p in data["perspectives"]
+            ),
+            articles=tuple(ListedArticle.from_dict(a) for a in data["articles"]),
+            stats={str(k): int(v) for k, v in data.get("stats", {}).items()},
+            runs=tuple(str(r) for r in data.get("runs", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """One highlight and the ids of the listed articles it rests on."""
+
+    text: str
+    sources: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "sources": list(self.sources)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Bullet:
+        return cls(text=str(data["text"]), sources=tuple(str(s) for s in data["sources"]))
+
+
+@dataclass(frozen=True)
+class Highlights:
+    overall: tuple[Bullet, ...]
+    perspectives: dict[str, tuple[Bullet, ...]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "overall": [b.to_dict() for b in self.overall],
+            "perspectives": {k: [b.to_dict() for b in v] for k, v in self.perspectives.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Highlights:
+        return cls(
+            overall=tuple(Bullet.from_dict(b) for b in data["overall"]),
+            perspectives={
+                str(k): tuple(Bullet.from_dict(b) for b in v)
+                for k, v in data["perspectives"].items()
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A classified selection with its highlights: ``digests/{topic}/{date}.json``."""
+
+    classified: Classified
+    highlights: Highlights
+    summarizer: str  # "extractive", "bedrock", "openai"
+    summarizer_note: str = ""  # e.g. why a model's answer was replaced by the extractive one
+
+    @property
+    def key(self) -> str:
+        return f"digests/{self.classified.topic}/{self.classified.date}.json"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.classified.to_dict(),
+            "highlights": self.highlights.to_dict(),
+            "summarizer": self.summarizer,
+            "summarizer_note": self.summarizer_note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Digest:
+        return cls(
+            classified=Classified.from_dict(data),
+            highlights=Highlights.from_dict(data["highlights"]),
+            summarizer=str(data["summarizer"]),
+            summarizer_note=str(data.get("summarizer_note", "")),
+        )

@@ -1,0 +1,50 @@
+"""``newsprism serve``: the site directory on 127.0.0.1, for looking at a local run."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+MIME_TYPES = {".md": "text/markdown; charset=utf-8", ".xml": "application/atom+xml",
+              ".html": "text/html; charset=utf-8", ".json": "application/json"}
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files, with the site's own 404 page and the content types S3 would send."""
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return MIME_TYPES.get(Path(path).suffix) or super().guess_type(path)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def make_server(root: Path, port: int) -> ThreadingHTTPServer:
+    handler = functools.partial(SiteHandler, directory=str(root))
+    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def serve(root: Path, port: int) -> None:
+    server = make_server(root, port)
+    print(f"serving {root} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
+          file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,183 @@
+"""Key/value storage for the data and the site: a local directory or ``s3://bucket/prefix``.
+
+Keys are ``/``-separated relative paths and identical on both backends. Every write is atomic
+per object: a local write goes to a temporary file in the same directory and is renamed over
+the target (POSIX rename is atomic), and an S3 PUT is atomic by nature.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/atom+xml",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+class NotFound(KeyError):
+    """The key does not exist in the store."""
+
+
+def content_type(key: str) -> str:
+    return CONTENT_TYPES.get(PurePosixPath(key).suffix, "application/octet-stream")
+
+
+def _check_key(key: str) -> str:
+    parts = PurePosixPath(key).parts
+    if not key or key.startswith("/") or ".." in parts or "\\" in key:
+        raise ValueError(f"invalid store key: {key!r}")
+    return key
+
+
+class Store(Protocol):
+    @property
+    def uri(self) -> str: ...
+
+    def read(self, key: str) -> bytes: ...
+
+    def write(self, key: str, data: bytes, *, cache_control: str | None = None) -> None: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def list(self, prefix: str) -> list[str]:
+        """Every key under ``prefix``, sorted."""
+        ...
+
+    def delete(self, key: str) -> None: ...
+
+
+@dataclass
+class FileStore:
+    root: Path
+
+    @property
+    def uri(self) -> str:
+        return str(self.root)
+
+    def path(self, key: str) -> Path:
+        return self.root / _check_key(key)
+
+    def read(self, key: str) -> bytes:
+        try:
+            return self.path(key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise NotFound(key) from exc
+
+    def write(self, key: str, data: bytes, *, cache_control: str | None = None) -> None:
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def list(self, prefix: str) -> list[str]:
+        base = self.root / prefix if prefix else self.root
+        # The prefix may end in a partial name ("raw/us-china/2026-02"), so walk its directory.
+        directory = base if base.is_dir() else base.parent
+        if not directory.is_dir():
+            return []
+        keys = []
+        for path in directory.rglob("*"):
+            if path.is_file() and not path.name.endswith(".tmp"):
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    keys.append(key)
+        return sorted(keys)
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+
+@dataclass
+class S3Store:
+    bucket: str
+    prefix: str = ""
+    _client: Any = field(default=None, repr=False)
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+
+    @property
+    def client(self) -> S3Client:
+        if self._client is None:
+            import boto3  # imported lazily: local runs and cold starts that never touch S3
+
+            # boto3 honours AWS_ENDPOINT_URL itself, so MinIO or a moto server work unchanged.
+            self._client = boto3.client("s3")
+        return self._client  # type: ignore[no-any-return]
+
+    def _full(self, key: str) -> str:
+        _check_key(key)
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def read(self, key: str) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._full(key))
+        except self.client.exceptions.NoSuchKey as exc:
+            raise NotFound(key) from exc
+        return response["Body"].read()
+
+    def write(self, key: str, data: bytes, *, cache_control: str | None = None) -> None:
+        extra: dict[str, str] = {}
+        if cache_control:
+            extra["CacheControl"] = cache_control
+        self.client.put_object(
+            Bucket=self.bucket, Key=self._full(key), Body=data, ContentType=content_type(key),
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._full(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def list(self, prefix: str) -> list[str]:
+        full_prefix = self._full(prefix) if prefix else (f"{self.prefix}/" if self.prefix else "")
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        keys: list[str] = []
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=full_prefix):
+            keys.extend(item["Key"][strip:] for item in page.get("Contents", []))
+        return sorted(keys)
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._full(key))
+
+
+def open_store(uri: str) -> Store:
+    """``s3://bucket/prefix`` gives an S3 store; anything else is a local directory."""
+    if uri.startswith("s3://"):
+        bucket, _, prefix = uri[len("s3://"):].partition("/")
+        if not bucket:
+            raise ValueError(f"store URI has no bucket: {uri!r}")
+        return S3Store(bucket=bucket, prefix=prefix.strip("/"))
+    return FileStore(Path(uri))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from newsprism import models
 from newsprism.classify import NothingToList, classify_topic
 from newsprism.config import Config, Perspective, Settings, Topic, parse_config

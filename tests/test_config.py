@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from newsprism.config import ConfigError, load_config, parse_config, parse_duration
 
 from .conftest import DATA

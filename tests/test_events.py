@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from newsprism.events import event_now, event_topics, object_keys, parse_stage_key
 
 EVENTS = Path(__file__).resolve().parents[1] / "infra" / "events"

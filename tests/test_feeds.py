@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
 from newsprism.config import Feed
 from newsprism.feeds import NotAFeed, canonical_url, parse_feed
 from newsprism.models import Article, article_id

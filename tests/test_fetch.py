@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from newsprism import USER_AGENT, models
 from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
 from newsprism.fetch import ACCEPT, fetch_topics, run_id

@@ -19,6 +19,7 @@ import boto3
 import httpx
 import pytest
 from moto import mock_aws
+
 from newsprism.classify import NothingToList
 from newsprism.config import Config, Topic
 from newsprism.fetch import fetch_topics

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from markdown_it import MarkdownIt
+
 from newsprism.markdown import render_markdown
 from newsprism.models import Article, Bullet, Digest, ListedArticle, article_id
 

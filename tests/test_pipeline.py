@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+
 from newsprism import cli
 from newsprism.classify import classify_topic
 from newsprism.config import load_config

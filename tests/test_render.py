@@ -11,6 +11,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto import mock_aws
+
 from newsprism.models import Digest, RelatedReport, dumps
 from newsprism.render import render_all, render_digest
 from newsprism.store import FileStore, S3Store, Store

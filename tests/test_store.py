@@ -9,6 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto import mock_aws
+
 from newsprism.store import FileStore, NotFound, S3Store, Store, open_store
 
 

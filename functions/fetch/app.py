@@ -12,6 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from newsprism.config import load_config
 from newsprism.events import event_now, event_topics
 from newsprism.fetch import fetch_topics

@@ -1,9 +1,8 @@
 """Source registry: which country a news outlet is from, read from ``data/sources.toml``.
 
 Under ``attribution = "source"`` the outlet's country decides an article's perspective. Google
-News gives each item a ``<source url="https://www.scmp.com">`` home page, so the domain is
-the reliable key; the display name ("South China Morning Post", "news.cgtn.com") is the fallback.
-"""
+News gives each item its outlet's home page (``<source url="https://www.scmp.com">``), so the
+domain is the reliable key; the display name ("SCMP", "news.cgtn.com") is the fallback."""
 
 from __future__ import annotations
 
@@ -19,7 +18,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 # ISO 3166-1 alpha-2, the officially assigned codes. "UK" and "EU" are not among them.
-_COUNTRIES = frozenset(["AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW"])
+_ISO_3166_ALPHA_2 = """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL
+BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK
+DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU
+GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ
+LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY
+MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU
+RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
+TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"""
+_COUNTRIES = frozenset(_ISO_3166_ALPHA_2.split())
 # A host name of at least two labels (RFC 1123 labels), lower case, ending in an alphabetic TLD.
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _KEYS = ("name", "country", "domains", "aliases", "state_affiliated")
@@ -45,12 +52,10 @@ class Registry:
     def lookup(self, name: str, url: str = "") -> Outlet | None:
         """The outlet behind a source: by the domain of `url`, else by name, else by the name
         read as a domain ("news.cgtn.com"); None when the registry does not know it."""
-        found = self._by_host(_host(url))
-        if found is None:
-            key = _normalize(name)
-            found = self.by_name.get(key)
-            if found is None and _HOST.match(key):
-                found = self._by_host(key)
+        key = _normalize(name)
+        found = self._by_host(_host(url)) or self.by_name.get(key)
+        if found is None and _HOST.match(key):
+            found = self._by_host(key)
         return found
 
     def _by_host(self, host: str) -> Outlet | None:
@@ -59,15 +64,13 @@ class Registry:
         labels = host.split(".")
         # Most specific first ("biz.chosun.com" before "chosun.com"); never the bare TLD.
         for start in range(len(labels) - 1):
-            found = self.by_domain.get(".".join(labels[start:]))
-            if found is not None:
+            if (found := self.by_domain.get(".".join(labels[start:]))) is not None:
                 return found
         return None
 
 
 def load_registry(path: Path | None = None) -> Registry:
     """The registry in `path`, or the bundled ``sources.toml`` (read once) when none is given.
-
     Raises ValueError naming the file and the outlet for any problem in its content."""
     if path is None:
         return _bundled()
@@ -92,14 +95,15 @@ def parse_registry(text: str, *, name: str) -> Registry:
     by_domain: dict[str, Outlet] = {}
     by_name: dict[str, Outlet] = {}
     for index, table in enumerate(tables):
-        where = f"{name}: outlet[{index}]"
-        if isinstance(table, dict) and isinstance(table.get("name"), str):
-            where += f" ({table['name']})"
+        label = table.get("name") if isinstance(table, dict) else None
+        where = f"{name}: outlet[{index}]" + (f" ({label})" if isinstance(label, str) else "")
         outlet = _outlet(table, where)
-        for domain in outlet.domains:
-            _claim(by_domain, domain, outlet, f"{where}: domain {domain!r}")
-        for label in (outlet.name, *outlet.aliases):
-            _claim(by_name, _normalize(label), outlet, f"{where}: name {label!r}")
+        # One owner per domain and per name, or lookups would depend on the order of the file.
+        claims = [(by_domain, d, f"domain {d!r}") for d in outlet.domains]
+        claims += [(by_name, _normalize(n), f"name {n!r}") for n in (outlet.name, *outlet.aliases)]
+        for index_of, key, what in claims:
+            if (owner := index_of.setdefault(key, outlet)) is not outlet:
+                raise ValueError(f"{where}: {what} is already claimed by {owner.name!r}")
         outlets.append(outlet)
     return Registry(tuple(outlets), by_domain, by_name)
 
@@ -129,13 +133,6 @@ def _outlet(table: Any, where: str) -> Outlet:
     if not isinstance(state, bool):
         raise ValueError(f"{where}: state_affiliated must be true or false")
     return Outlet(name, country, tuple(domains), tuple(aliases), state)
-
-
-def _claim(index: dict[str, Outlet], key: str, outlet: Outlet, what: str) -> None:
-    """One owner per domain and per name, or lookups would depend on the order of the file."""
-    owner = index.setdefault(key, outlet)
-    if owner is not outlet:
-        raise ValueError(f"{what} is already claimed by {owner.name!r}")
 
 
 def _normalize(name: str) -> str:

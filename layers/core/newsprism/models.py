@@ -75,6 +75,7 @@ class Article:
     region: str
     feed: str  # URL of the feed it came from
     perspective: str  # the perspective of that feed
+    summary: str = ""  # the entry's description as plain text (for relevance), "" when none
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +89,7 @@ class Article:
             "region": self.region,
             "feed": self.feed,
             "perspective": self.perspective,
+            "summary": self.summary,
         }
 
     @classmethod
@@ -103,6 +105,7 @@ class Article:
             region=str(data.get("region", "")),
             feed=str(data.get("feed", "")),
             perspective=str(data["perspective"]),
+            summary=str(data.get("summary", "")),
         )
 
 
@@ -207,6 +210,10 @@ class ListedArticle:
     reason: str  # why it went there, e.g. "feed" or "source: South China Morning Post (HK)"
     story: str  # id of the story it reports
     related: tuple[RelatedReport, ...] = ()
+    # Perspectives whose articles reported this story (the listed one and its related
+    # reports), in configuration order. One perspective only, in a topic of several,
+    # makes the story a "blindspot" of the others.
+    covered_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -216,6 +223,7 @@ class ListedArticle:
             "reason": self.reason,
             "story": self.story,
             "related": [report.to_dict() for report in self.related],
+            "covered_by": list(self.covered_by),
         }
 
     @classmethod
@@ -227,6 +235,7 @@ class ListedArticle:
             reason=str(data.get("reason", "")),
             story=str(data.get("story", article.id)),
             related=tuple(RelatedReport.from_dict(r) for r in data.get("related", [])),
+            covered_by=tuple(str(p) for p in data.get("covered_by", [])),
         )
 
 
@@ -234,6 +243,27 @@ class ListedArticle:
 class PerspectiveInfo:
     id: str
     name: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How one perspective's articles fared through classification (coverage health)."""
+
+    fetched: int = 0  # unique articles attributed to it, before any filter
+    in_window: int = 0
+    on_topic: int = 0
+    listed: int = 0
+    thin: bool = False  # fewer listed than the health threshold: the site warns
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fetched": self.fetched, "in_window": self.in_window, "on_topic": self.on_topic,
+                "listed": self.listed, "thin": self.thin}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Coverage:
+        return cls(fetched=int(data.get("fetched", 0)), in_window=int(data.get("in_window", 0)),
+                   on_topic=int(data.get("on_topic", 0)), listed=int(data.get("listed", 0)),
+                   thin=bool(data.get("thin", False)))
 
 
 @dataclass(frozen=True)
@@ -249,6 +279,7 @@ class Classified:
     articles: tuple[ListedArticle, ...]
     stats: dict[str, int] = field(default_factory=dict)
     runs: tuple[str, ...] = ()  # the raw run files read
+    coverage: dict[str, Coverage] = field(default_factory=dict)  # by perspective id
 
     @property
     def key(self) -> str:
@@ -270,6 +301,7 @@ class Classified:
             "articles": [listed.to_dict() for listed in self.articles],
             "stats": dict(self.stats),
             "runs": list(self.runs),
+            "coverage": {pid: c.to_dict() for pid, c in self.coverage.items()},
         }
 
     @classmethod
@@ -286,6 +318,8 @@ class Classified:
             articles=tuple(ListedArticle.from_dict(a) for a in data["articles"]),
             stats={str(k): int(v) for k, v in data.get("stats", {}).items()},
             runs=tuple(str(r) for r in data.get("runs", [])),
+            coverage={str(pid): Coverage.from_dict(c)
+                      for pid, c in data.get("coverage", {}).items()},
         )
 
 
@@ -334,6 +368,8 @@ class Digest:
     highlights: Highlights
     summarizer: str  # "extractive", "bedrock", "openai"
     summarizer_note: str = ""  # e.g. why a model's answer was replaced by the extractive one
+    model: str = ""  # the model id, where a model wrote the highlights
+    usage: dict[str, int] = field(default_factory=dict)  # token counts reported by the model
 
     @property
     def key(self) -> str:
@@ -345,6 +381,8 @@ class Digest:
             "highlights": self.highlights.to_dict(),
             "summarizer": self.summarizer,
             "summarizer_note": self.summarizer_note,
+            "model": self.model,
+            "usage": dict(self.usage),
         }
 
     @classmethod
@@ -354,4 +392,6 @@ class Digest:
             highlights=Highlights.from_dict(data["highlights"]),
             summarizer=str(data["summarizer"]),
             summarizer_note=str(data.get("summarizer_note", "")),
+            model=str(data.get("model", "")),
+            usage={str(k): int(v) for k, v in data.get("usage", {}).items()},
         )

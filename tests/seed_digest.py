@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,10 +20,12 @@ from newsprism.models import (
     Article,
     Bullet,
     Classified,
+    Coverage,
     Digest,
     Highlights,
     ListedArticle,
     PerspectiveInfo,
+    RelatedReport,
     article_id,
     parse_time,
 )
@@ -103,3 +106,37 @@ def _sections(body: str) -> dict[str, list[str]]:
         elif line and line != "<!--more-->":
             current.append(line)
     return sections
+
+
+# Outlets that "also reported" a story, by perspective, for digests with coverage data.
+_OTHER_OUTLETS = {"us": ("Associated Press", "https://apnews.com"),
+                  "china": ("Global Times", "https://www.globaltimes.cn")}
+
+
+def with_coverage(digest: Digest, *, thin: tuple[str, ...] = ()) -> Digest:
+    """The digest with what classify adds for the site: related reports and ``covered_by``
+    (two stories in three are reported by both sides, the third by its own side only; the
+    three Westinghouse reports are one story), and per-perspective coverage counts, where the
+    perspectives in ``thin`` carry the coverage-health warning."""
+    ids = [p.id for p in digest.classified.perspectives]
+    articles = list(digest.classified.articles)
+    westinghouse = [listed for listed in articles if "Westinghouse" in listed.article.title]
+    story_of = {listed.article.id: westinghouse[0].article.id for listed in westinghouse}
+    updated = []
+    for index, listed in enumerate(articles):
+        own = listed.perspective
+        other = next(p for p in ids if p != own)
+        side = other if index % 3 != 2 else own
+        name, home = _OTHER_OUTLETS.get(side, ("Example Wire", "https://wire.example.org"))
+        related = (RelatedReport(f"Report on: {listed.article.title}",
+                                 f"{home}/story/{listed.article.id}", name, side),)
+        covered = tuple(p for p in ids if p in {own, side})
+        updated.append(replace(listed, story=story_of.get(listed.article.id, listed.story),
+                               related=related, covered_by=covered))
+    coverage = {
+        pid: Coverage(fetched=60 - 20 * i, in_window=40 - 12 * i, on_topic=22 - 6 * i,
+                      listed=digest.classified.count(pid), thin=pid in thin)
+        for i, pid in enumerate(ids)
+    }
+    classified = replace(digest.classified, articles=tuple(updated), coverage=coverage)
+    return replace(digest, classified=classified)

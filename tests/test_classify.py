@@ -42,15 +42,18 @@ perspective = "china"
 
 
 def article(title: str, *, perspective: str = "us", hours_ago: float = 1, source: str = "Outlet",
-            source_url: str = "", url: str = "") -> Article:
+            source_url: str = "", url: str = "", summary: str = "",
+            language: str = "en") -> Article:
     url = url or f"https://news.example/{abs(hash((title, source)))}"
     return Article(id=article_id(url), title=title, url=url, source=source, source_url=source_url,
-                   published=NOW - timedelta(hours=hours_ago), language="en", region="US",
-                   feed=f"https://feeds.example/{perspective}.xml", perspective=perspective)
+                   published=NOW - timedelta(hours=hours_ago), language=language, region="US",
+                   feed=f"https://feeds.example/{perspective}.xml", perspective=perspective,
+                   summary=summary)
 
 
-def store_run(data: FileStore, articles: list[Article], *, fetched_at: datetime = NOW) -> None:
-    run = RawRun(topic="us-china", run_id=fetched_at.strftime("%Y%m%dT%H%M%S%fZ"),
+def store_run(data: FileStore, articles: list[Article], *, fetched_at: datetime = NOW,
+              topic: str = "us-china") -> None:
+    run = RawRun(topic=topic, run_id=fetched_at.strftime("%Y%m%dT%H%M%S%fZ"),
                  fetched_at=fetched_at,
                  feeds=(FeedReport(url="https://feeds.example/us.xml", perspective="us",
                                    status="ok", articles=len(articles)),),

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
+from html import escape
 from pathlib import Path
 
 import pytest
 
 from newsprism.config import Feed
-from newsprism.feeds import NotAFeed, canonical_url, parse_feed
+from newsprism.feeds import SUMMARY_LIMIT, NotAFeed, canonical_url, parse_feed
 from newsprism.models import Article, article_id
 
-from .conftest import DATA, SHARED
+from .conftest import DATA, REPO, SHARED
 
 FEEDS = DATA / "feeds"
 NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)
@@ -291,3 +292,74 @@ def test_feedparser_corpus_never_breaks_the_article_invariants() -> None:
         assert article.title and article.title == article.title.strip(), article
         assert not any(unicodedata.category(ch) == "Cc" for ch in article.title), article
         assert article.published.tzinfo == UTC, article
+
+
+# -- summaries -----------------------------------------------------------------------------
+
+
+def test_google_news_descriptions_that_repeat_the_headline_leave_no_summary() -> None:
+    articles = parse_feed((REPO / "demo" / "feeds" / "us.xml").read_bytes(), FEED,
+                          FEED.fetch_url, NOW)
+    assert articles and [a.summary for a in articles] == [""] * len(articles)
+
+
+def test_summary_is_the_description_as_plain_text() -> None:
+    description = ("&lt;p&gt;Talks  resume &lt;b&gt;today&lt;/b&gt;&lt;/p&gt;&lt;p&gt;in "
+                   "Geneva&amp;amp;Bern&lt;/p&gt;&lt;script&gt;steal(1)&lt;/script&gt;"
+                   "&lt;style&gt;p {}&lt;/style&gt; &#8212;\tU.S. &amp;amp; China")
+    [article] = parse_feed(rss(item(extra=f"<description>{description}</description>")),
+                           FEED, FEED.fetch_url, NOW)
+    assert article.summary == "Talks resume today in Geneva&Bern — U.S. & China"
+
+
+def test_summary_of_a_cluster_keeps_the_other_headlines() -> None:
+    description = ('&lt;ol&gt;&lt;li&gt;&lt;a href="https://news.google.com/1"&gt;Tariffs rise'
+                   '&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font color="#6f6f6f"&gt;Reuters&lt;/font&gt;'
+                   '&lt;/li&gt;&lt;li&gt;&lt;a href="https://news.google.com/2"&gt;Beijing hits '
+                   'back&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font color="#6f6f6f"&gt;Global Times'
+                   "&lt;/font&gt;&lt;/li&gt;&lt;/ol&gt;")
+    source = '<source url="https://www.reuters.com">Reuters</source>'
+    [article] = parse_feed(rss(item("Tariffs rise - Reuters", extra=source
+                                    + f"<description>{description}</description>")),
+                           FEED, FEED.fetch_url, NOW)
+    assert article.summary == "Tariffs rise Reuters Beijing hits back Global Times"
+
+
+def test_plain_text_atom_summaries_are_not_taken_for_markup_and_long_ones_are_cut() -> None:
+    text = "1 < 2 and 3 > 2. " * 100
+    content = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>O</title><entry><title>T</title>'
+               f'<link href="https://o.example/1"/><summary>{escape(text)}</summary></entry></feed>')
+    [article] = parse_feed(content.encode(), FEED, FEED.fetch_url, NOW)
+    assert article.summary.startswith("1 < 2 and 3 > 2. 1 < 2")
+    assert len(article.summary) == SUMMARY_LIMIT and article.summary.endswith("…")
+
+
+# -- broken documents and encodings --------------------------------------------------------
+
+
+def test_malformed_xml_with_nothing_recoverable_says_where_it_breaks() -> None:
+    content = b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title>\n<item><ti'
+    with pytest.raises(NotAFeed, match=r"malformed XML at line 3, column \d+"):
+        parse_feed(content, FEED, FEED.fetch_url, NOW)
+
+
+def test_malformed_xml_keeps_the_entries_feedparser_recovers() -> None:
+    content = rss(item("Tariffs & trade") + "<item><title>Cut off</titl></item>")
+    assert [a.title for a in parse_feed(content, FEED, FEED.fetch_url, NOW)] == [
+        "Tariffs & trade"]
+
+
+@pytest.mark.parametrize(("encoding", "header"), [
+    ("ISO-8859-1", "application/rss+xml"), ("windows-1252", "application/rss+xml"),
+    (None, "application/rss+xml; charset=windows-1252"),  # said only by the server
+    (None, "text/xml; charset=ISO-8859-1"),
+])
+def test_legacy_encodings_are_decoded(encoding: str | None, header: str) -> None:
+    codec = encoding or header.rpartition("=")[2]
+    title = "Café “Quotes” €5" if codec.lower() == "windows-1252" else "Café Zürich ½"
+    declaration = f'<?xml version="1.0" encoding="{encoding}"?>' if encoding else ""
+    content = (declaration + '<rss version="2.0"><channel><title>Outlet</title>'
+               f"<item><title>{title}</title><link>https://o.example/é</link></item>"
+               "</channel></rss>").encode(codec)
+    [article] = parse_feed(content, FEED, FEED.fetch_url, NOW, content_type=header)
+    assert (article.title, article.url) == (title, "https://o.example/é")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 import http.server
+import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,9 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from newsprism import USER_AGENT, models
+from newsprism import USER_AGENT, fetch_state, models
 from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
-from newsprism.fetch import ACCEPT, fetch_topics, run_id
+from newsprism.fetch import ACCEPT, _retry, fetch_topics, run_id
+from newsprism.fetch_http import PER_HOST, FetchError
+from newsprism.fetch_state import Validators, state_key
 from newsprism.models import FeedReport, RawRun
 from newsprism.store import FileStore
 
@@ -26,6 +30,7 @@ NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)
 GOOGLE_NEWS = (FEEDS / "google-news.xml").read_bytes()
 RSS = (FEEDS / "rss2.xml").read_bytes()
 HTML = (FEEDS / "not-a-feed.html").read_bytes()
+LAST_MODIFIED = "Thu, 12 Feb 2026 03:00:00 GMT"
 Handler = (Callable[[httpx.Request], httpx.Response]
            | Callable[[httpx.Request], Coroutine[None, None, httpx.Response]])
 
@@ -40,8 +45,11 @@ def topic(urls: list[str], topic_id: str = "us-china") -> Topic:
 
 
 def config(*topics: Topic, timeout: float = 2.0, concurrency: int = 4,
-           max_bytes: int = 1_000_000) -> Config:
-    settings = FetchSettings(timeout=timeout, concurrency=concurrency, max_bytes=max_bytes)
+           max_bytes: int = 1_000_000, retries: int = 0, backoff: float = 0.01,
+           allow_private_networks: bool = False) -> Config:
+    settings = FetchSettings(timeout=timeout, concurrency=concurrency, max_bytes=max_bytes,
+                             retries=retries, backoff=backoff,
+                             allow_private_networks=allow_private_networks)
     return Config(source="test", fetch=settings, topics=topics)
 
 
@@ -278,10 +286,225 @@ def test_real_http_server(tmp_path: Path, local_server: str,
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
                  "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    cfg = config(topic([f"{local_server}/feed.xml", f"{local_server}/missing.xml"]))
+    cfg = config(topic([f"{local_server}/feed.xml", f"{local_server}/missing.xml"]),
+                 allow_private_networks=True)
     [raw] = fetch_topics(cfg, cfg.topics, FileStore(tmp_path), NOW)
     assert [(r.status, r.http_status) for r in raw.feeds] == [("ok", 200), ("error", 404)]
     assert [a.title for a in raw.articles] == [
         "Trade talks continue in Geneva", "Relative link, no date", "Unparseable date"]
     assert raw.articles[1].url == f"{local_server}/a/202602/12/WS2.html"
     assert FileStore(tmp_path).exists(raw.key)
+
+
+# -- retries -------------------------------------------------------------------------------
+
+
+def flaky(failures: list[httpx.Response | Exception], body: bytes = RSS) -> tuple[
+        Handler, list[float]]:
+    """A handler answering with ``failures`` in turn, then ``body``; and the request times."""
+    times: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        times.append(time.monotonic())
+        if len(times) <= len(failures):
+            failure = failures[len(times) - 1]
+            if isinstance(failure, Exception):
+                raise failure
+            return failure
+        return httpx.Response(200, content=body)
+
+    return handler, times
+
+
+def test_server_errors_and_connection_errors_are_retried(tmp_path: Path) -> None:
+    request = httpx.Request("GET", "https://a.example/rss")
+    handler, times = flaky([httpx.Response(503), httpx.ConnectError("reset", request=request)])
+    [raw], _ = run(tmp_path, config(topic(["https://a.example/rss"]), retries=2), handler)
+    assert [(r.status, r.http_status, r.attempts, r.articles) for r in raw.feeds] == [
+        ("ok", 200, 3, 3)]
+    assert len(times) == 3
+
+
+def test_retries_are_bounded_and_the_last_failure_is_reported(tmp_path: Path) -> None:
+    handler, times = flaky([httpx.Response(500)] * 5)
+    [raw], _ = run(tmp_path, config(topic(["https://a.example/rss"]), retries=1), handler)
+    assert [(r.status, r.error, r.attempts) for r in raw.feeds] == [
+        ("error", "HTTP 500 Internal Server Error", 2)]
+    assert len(times) == 2
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410])
+def test_client_errors_other_than_429_are_not_retried(tmp_path: Path, status: int) -> None:
+    handler, times = flaky([httpx.Response(status)] * 3)
+    [raw], _ = run(tmp_path, config(topic(["https://a.example/rss"]), retries=2), handler)
+    assert (raw.feeds[0].status, raw.feeds[0].http_status, raw.feeds[0].attempts) == (
+        "error", status, 1)
+    assert len(times) == 1
+
+
+def test_backoff_doubles_with_jitter_and_retry_after_can_only_lengthen_it() -> None:
+    settings = FetchSettings(retries=5, backoff=1.0, max_retry_after=30.0)
+    for attempt in (1, 2, 3):
+        delays = [_retry(FetchError("HTTP 503", 503, retryable=True), attempt, settings)[1]
+                  for _ in range(200)]
+        low, high = 2 ** (attempt - 1) * 0.5, 2 ** (attempt - 1)
+        assert all(d is not None and low <= d <= high for d in delays)
+        assert len(set(delays)) > 100  # jittered, not one fixed delay
+    asked = FetchError("HTTP 429", 429, retryable=True, retry_after=20.0)
+    assert _retry(asked, 1, settings) == ("HTTP 429", 20.0)
+    too_long = FetchError("HTTP 429", 429, retryable=True, retry_after=3600.0)
+    assert _retry(too_long, 1, settings) == ("HTTP 429 (Retry-After 3600s exceeds 30s)", None)
+    assert _retry(FetchError("HTTP 404", 404), 1, settings) == ("HTTP 404", None)
+
+
+def test_no_retry_is_started_that_the_deadline_would_cut(tmp_path: Path) -> None:
+    handler, times = flaky([httpx.Response(502)] * 3)
+    cfg = config(topic(["https://a.example/rss"]), retries=2, backoff=2.0, timeout=1.0)
+    # requests may start for 0.5 s (deadline minus timeout minus margin); the first retry
+    # would wait at least 1 s
+    [raw], store = run(tmp_path, cfg, handler, deadline=2.5)
+    assert [(r.status, r.error, r.attempts) for r in raw.feeds] == [
+        ("error", "HTTP 502 Bad Gateway", 1)]
+    assert len(times) == 1 and store.exists(raw.key)
+
+
+# -- conditional GET -----------------------------------------------------------------------
+
+
+class VersionedFeed:
+    """A feed server honouring If-None-Match / If-Modified-Since, as RFC 9110 §13 asks."""
+
+    def __init__(self, etag: str = '"v1"', last_modified: str = LAST_MODIFIED) -> None:
+        self.etag, self.last_modified = etag, last_modified
+        self.body = RSS
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        headers = {"content-type": "application/rss+xml"}
+        if self.etag:
+            headers["etag"] = self.etag
+        if self.last_modified:
+            headers["last-modified"] = self.last_modified
+        if self.etag and request.headers.get("if-none-match") == self.etag:
+            return httpx.Response(304, headers=headers)
+        return httpx.Response(200, content=self.body, headers=headers)
+
+
+def test_validators_are_sent_back_and_304_reports_not_modified(tmp_path: Path) -> None:
+    server = VersionedFeed()
+    cfg = config(topic(["https://a.example/rss", "https://b.example/rss"]))
+    [first], store = run(tmp_path, cfg, server)
+    assert [r.status for r in first.feeds] == ["ok", "ok"] and len(first.articles) == 4
+    key = state_key("https://a.example/rss")
+    assert models.loads(store.read(key), name=key) == {
+        "schema": 1, "url": "https://a.example/rss", "etag": '"v1"',
+        "last_modified": LAST_MODIFIED}
+    assert "if-none-match" not in server.requests[0].headers
+
+    later = NOW + timedelta(hours=2)
+    [second] = fetch_topics(cfg, cfg.topics, store, later,
+                            transport=httpx.MockTransport(server))
+    assert [(r.status, r.http_status, r.articles, r.error) for r in second.feeds] == [
+        ("not_modified", 304, 0, ""), ("not_modified", 304, 0, "")]
+    asked = server.requests[-1].headers
+    assert (asked["if-none-match"], asked["if-modified-since"]) == ('"v1"', LAST_MODIFIED)
+    # The articles of the unchanged feeds stay where the first run stored them.
+    assert stored(store, first) == first and second.articles == ()
+
+
+def test_a_changed_feed_replaces_its_validators(tmp_path: Path) -> None:
+    server = VersionedFeed()
+    cfg = config(topic(["https://a.example/rss"]))
+    _, store = run(tmp_path, cfg, server)
+    server.etag, server.last_modified = '"v2"', ""
+    fetch_topics(cfg, cfg.topics, store, NOW + timedelta(hours=1),
+                 transport=httpx.MockTransport(server))
+    assert fetch_state.load(store, "https://a.example/rss") == Validators(
+        url="https://a.example/rss", etag='"v2"')
+    server.etag = ""  # the server stops sending validators: nothing left to ask with
+    fetch_topics(cfg, cfg.topics, store, NOW + timedelta(hours=2),
+                 transport=httpx.MockTransport(server))
+    assert not store.exists(state_key("https://a.example/rss"))
+
+
+def test_validators_are_kept_only_for_feeds_that_parsed(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=HTML, headers={"etag": '"html"',
+                                                          "content-type": "text/html"})
+
+    [raw], store = run(tmp_path, config(topic(["https://a.example/rss"])), handler)
+    assert raw.feeds[0].status == "error"
+    assert store.list("state/") == []
+
+
+def test_a_damaged_state_file_only_costs_a_full_download(tmp_path: Path,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    store = FileStore(tmp_path / "data")
+    store.write(state_key("https://a.example/rss"), b"{not json")
+    server = VersionedFeed()
+    cfg = config(topic(["https://a.example/rss"]))
+    with caplog.at_level(logging.WARNING, logger="newsprism.fetch_state"):
+        [raw] = fetch_topics(cfg, cfg.topics, store, NOW, transport=httpx.MockTransport(server))
+    assert raw.feeds[0].status == "ok" and "if-none-match" not in server.requests[0].headers
+    assert "ignoring damaged feed state state/feeds/" in caplog.text
+    assert fetch_state.load(store, "https://a.example/rss") is not None  # repaired
+
+
+def test_fetching_twice_at_one_clock_keeps_the_first_run(tmp_path: Path) -> None:
+    server = VersionedFeed()
+    cfg = config(topic(["https://a.example/rss"]))
+    [first], store = run(tmp_path, cfg, server)
+    [again] = fetch_topics(cfg, cfg.topics, store, NOW, transport=httpx.MockTransport(server))
+    assert again.feeds[0].status == "not_modified"
+    assert again.key == first.key.replace(".json", "-2.json")
+    assert stored(store, first) == first and stored(store, again) == again
+
+
+def test_a_304_that_was_not_asked_for_is_an_error(tmp_path: Path) -> None:
+    [raw], _ = run(tmp_path, config(topic(["https://a.example/rss"])),
+                   lambda request: httpx.Response(304))
+    assert (raw.feeds[0].status, raw.feeds[0].error) == ("error", "HTTP 304 Not Modified")
+
+
+# -- politeness and the log ----------------------------------------------------------------
+
+
+def test_few_connections_per_host_whatever_the_concurrency(tmp_path: Path) -> None:
+    urls = [f"https://news.example/rss/{n}" for n in range(10)]
+    urls += [f"https://other{n}.example/rss" for n in range(6)]
+    in_flight: dict[str, int] = {}
+    peak: dict[str, int] = {}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        host = request.url.host if request.url.host == "news.example" else "others"
+        in_flight[host] = in_flight.get(host, 0) + 1
+        peak[host] = max(peak.get(host, 0), in_flight[host])
+        await asyncio.sleep(0.05)
+        in_flight[host] -= 1
+        return httpx.Response(200, content=RSS)
+
+    [raw], _ = run(tmp_path, config(topic(urls), concurrency=16), handler)
+    assert all(r.status == "ok" for r in raw.feeds)
+    assert peak == {"news.example": PER_HOST, "others": 6}
+
+
+def test_one_log_line_per_feed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "bad.example":
+            return httpx.Response(404)
+        return httpx.Response(200, content=RSS)
+
+    cfg = config(topic(["https://good.example/rss", "https://bad.example/rss"]))
+    with caplog.at_level(logging.INFO, logger="newsprism.fetch"):
+        run(tmp_path, cfg, handler)
+    lines = {record.feed["url"]: record for record in caplog.records}  # type: ignore[attr-defined]
+    good, bad = lines["https://good.example/rss"], lines["https://bad.example/rss"]
+    assert good.levelno == logging.INFO and bad.levelno == logging.WARNING
+    assert {k: v for k, v in good.feed.items() if k != "ms"} == {  # type: ignore[attr-defined]
+        "topic": "us-china", "url": "https://good.example/rss", "status": "ok",
+        "http_status": 200, "attempts": 1, "bytes": len(RSS), "articles": 3, "error": ""}
+    assert good.getMessage().startswith(
+        f"feed ok https://good.example/rss http=200 attempts=1 bytes={len(RSS)} articles=3 ms=")
+    assert bad.getMessage().endswith("error=HTTP 404 Not Found")
+    assert len(caplog.records) == 2

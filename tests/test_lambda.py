@@ -1,182 +1,51 @@
-"""The Lambda handlers over S3 (moto): fetch -> classify -> summarize -> render, as deployed.
+"""The Lambda handlers over S3 and SQS (moto): dispatch -> fetch -> classify -> summarize ->
+render, as deployed: one SQS message per topic, S3 events after that.
 
 Each handler is driven with the sample events in infra/events/, so those stay accurate too.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import zlib
+import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import boto3
-import httpx
 import pytest
 from moto import mock_aws
 
+import newsprism.classify
+import newsprism.fetch
 from newsprism.classify import NothingToList
 from newsprism.config import Config, Topic
-from newsprism.fetch import fetch_topics
 from newsprism.models import Classified
 from newsprism.store import Store
+from tests.lambda_harness import (
+    CONFIG,
+    DATE,
+    FEEDS,
+    HANDLERS,
+    FakeContext,
+    LogCapture,
+    emitted_metrics,
+    sample_event,
+    serve_feeds,
+    sqs_event,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA_BUCKET = "newsprism-data-test"
 SITE_BUCKET = "newsprism-site-test"
-DATE = "2026-02-12"
-
-
-def _load_handler(stage: str) -> ModuleType:
-    """Import ``functions/<stage>/app.py``. All four are named ``app`` (Lambda's handler is
-    ``app.lambda_handler``), so each gets its own module name here."""
-    spec = importlib.util.spec_from_file_location(f"newsprism_lambda_{stage}",
-                                                  ROOT / "functions" / stage / "app.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-# Loaded once, at collection: Powertools' Logger binds the stdout of its first creation, so
-# loading inside a test would leave it writing to that test's closed capture.
-fetch_app, classify_app, summarize_app, render_app = (
-    _load_handler(stage) for stage in ("fetch", "classify", "summarize", "render"))
-
-
-@dataclass
-class FakeContext:
-    """The parts of Lambda's context object that the handlers and Powertools read."""
-
-    function_name: str = "newsprism-test"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = (
-        "arn:aws:lambda:us-east-1:123456789012:function:newsprism-test")
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-    remaining_ms: int = 300_000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
-CONFIG = """
-[settings]
-max_articles = 10
-max_age = "24h"
-attribution = "feed"
-highlights = 3
-
-[[topics]]
-id = "us-china"
-name = "US vs China"
-keywords = [["US", "U.S.", "Washington"], ["China", "Chinese", "Beijing"]]
-
-[[topics.perspectives]]
-id = "us"
-name = "United States"
-countries = ["US"]
-
-[[topics.perspectives]]
-id = "china"
-name = "China"
-countries = ["CN", "HK"]
-
-[[topics.feeds]]
-type = "rss"
-url = "https://feeds.example/us.xml"
-language = "en"
-region = "US"
-perspective = "us"
-
-[[topics.feeds]]
-type = "rss"
-url = "https://feeds.example/cn.xml"
-language = "en"
-region = "CN"
-perspective = "china"
-"""
-
-
-def google_news_rss(*items: tuple[str, str, str, str]) -> bytes:
-    """A feed shaped like Google News search results: (title, outlet, outlet URL, pubDate)."""
-    entries = "".join(
-        f"""<item><title>{title} - {outlet}</title>
-        <link>https://news.google.com/rss/articles/CBMi{number}?oc=5</link>
-        <guid isPermaLink="false">CBMi{number}</guid>
-        <pubDate>{published}</pubDate>
-        <description>&lt;a href="https://news.google.com/rss/articles/CBMi{number}"&gt;{title}&lt;/a&gt;</description>
-        <source url="{outlet_url}">{outlet}</source></item>"""
-        for title, outlet, outlet_url, published in items
-        for number in [zlib.crc32(title.encode())])
-    return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
-<generator>NFE/5.0</generator><title>"China" - Google News</title>
-<link>https://news.google.com/search?q=China&amp;hl=en-US&amp;gl=US&amp;ceid=US:en</link>
-<language>en-US</language><description>Google News</description>
-{entries}</channel></rss>""".encode()
-
-
-FEEDS = {
-    "https://feeds.example/us.xml": google_news_rss(
-        ("US and China agree to extend tariff truce by 90 days", "Reuters",
-         "https://www.reuters.com", "Wed, 11 Feb 2026 22:15:00 GMT"),
-        ("Washington weighs new chip export curbs on China", "The Washington Post",
-         "https://www.washingtonpost.com", "Wed, 11 Feb 2026 18:40:00 GMT"),
-    ),
-    "https://feeds.example/cn.xml": google_news_rss(
-        ("China urges US to honor trade consensus", "Global Times",
-         "https://www.globaltimes.cn", "Thu, 12 Feb 2026 01:30:00 GMT"),
-        ("Beijing says US chip curbs hurt global supply chains", "China Daily",
-         "https://www.chinadaily.com.cn", "Wed, 11 Feb 2026 12:05:00 GMT"),
-    ),
-}
-
-
-def serve_feeds(requested: list[str]) -> httpx.MockTransport:
-    def handle(request: httpx.Request) -> httpx.Response:
-        requested.append(str(request.url))
-        body = FEEDS.get(str(request.url))
-        if body is None:
-            return httpx.Response(404)
-        return httpx.Response(200, content=body,
-                              headers={"Content-Type": "application/rss+xml; charset=UTF-8"})
-    return httpx.MockTransport(handle)
-
-
-def sample_event(name: str, **object_fields: Any) -> dict[str, Any]:
-    """An event from infra/events/, its bucket (and object fields) replaced by the test's."""
-    event: dict[str, Any] = json.loads(
-        (ROOT / "infra" / "events" / f"{name}.json").read_text(encoding="utf-8"))
-    if "detail" in event and "bucket" in event["detail"]:
-        event["detail"]["bucket"]["name"] = DATA_BUCKET
-        event["resources"] = [f"arn:aws:s3:::{DATA_BUCKET}"]
-        event["detail"]["object"].update(object_fields)
-    return event
-
-
-def emitted_metrics(stdout: str) -> dict[str, float]:
-    """The values of the CloudWatch embedded-metric-format lines Powertools printed."""
-    values: dict[str, float] = {}
-    for line in stdout.splitlines():
-        if '"_aws"' not in line:
-            continue
-        blob = json.loads(line)
-        for directive in blob["_aws"]["CloudWatchMetrics"]:
-            assert directive["Namespace"] == "newsprism"
-            for metric in directive["Metrics"]:
-                value = blob[metric["Name"]]
-                values[metric["Name"]] = value[0] if isinstance(value, list) else value
-    return values
+dispatch_app, fetch_app, classify_app, summarize_app, render_app = HANDLERS.values()
 
 
 @pytest.fixture
 def aws(aws_credentials: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Moto S3 with the stack's two buckets, and the environment the template gives."""
+    """Moto S3 and SQS with the stack's buckets and queues, and the environment the template
+    gives the functions."""
     config = tmp_path / "topics.toml"
     config.write_text(CONFIG, encoding="utf-8")
     monkeypatch.setenv("NEWSPRISM_CONFIG", str(config))
@@ -186,6 +55,9 @@ def aws(aws_credentials: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket=DATA_BUCKET)
         s3.create_bucket(Bucket=SITE_BUCKET)
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        for variable, name in (("FETCH_QUEUE_URL", "fetch"), ("CLASSIFY_QUEUE_URL", "classify")):
+            monkeypatch.setenv(variable, sqs.create_queue(QueueName=name)["QueueUrl"])
         yield s3
 
 
@@ -194,15 +66,41 @@ def keys(s3: Any, bucket: str, prefix: str = "") -> list[str]:
     return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
-def test_the_handlers_publish_a_digest_from_two_feeds(
-        aws: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    requested: list[str] = []
-    # The handler's own reference to the stage is the seam: the same call, over fake HTTP.
-    monkeypatch.setattr(fetch_app, "fetch_topics",
-                        partial(fetch_topics, transport=serve_feeds(requested)))
+def received(variable: str) -> list[str]:
+    """Every message body waiting in the queue the environment variable names."""
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    messages = sqs.receive_message(QueueUrl=os.environ[variable], MaxNumberOfMessages=10)
+    return [message["Body"] for message in messages.get("Messages", [])]
 
-    fetched = fetch_app.lambda_handler(sample_event("fetch"), FakeContext())
-    assert sorted(requested) == sorted(FEEDS)
+
+@pytest.fixture
+def logs() -> Iterator[LogCapture]:
+    capture = LogCapture()
+    yield capture
+    capture.close()
+
+
+@pytest.fixture
+def feeds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The feed host, faked: the stage's own transport seam, the URLs it was asked for."""
+    requested: list[str] = []
+    monkeypatch.setattr(newsprism.fetch, "fetch_topics",
+                        partial(newsprism.fetch.fetch_topics, transport=serve_feeds(requested)))
+    return requested
+
+
+def test_a_scheduled_run_publishes_a_digest_one_topic_message_at_a_time(
+        aws: Any, feeds: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    # The fetch schedule's input -> one message per topic, exactly the sample fetch event's.
+    dispatched = dispatch_app.lambda_handler(sample_event("dispatch-fetch"), FakeContext())
+    assert dispatched == {"stage": "fetch", "run_id": "fetch-20260212T040000Z",
+                          "topics": ["us-china"]}
+    [body] = received("FETCH_QUEUE_URL")
+    fetch_event = sample_event("fetch")
+    assert json.loads(body) == json.loads(fetch_event["Records"][0]["body"])
+
+    fetched = fetch_app.lambda_handler(sqs_event([body]), FakeContext())
+    assert sorted(feeds) == sorted(FEEDS)
     [run] = fetched["runs"]
     assert (run["topic"], run["feeds_ok"], run["feeds_failed"], run["articles"]) == (
         "us-china", 2, 0, 4)
@@ -211,18 +109,25 @@ def test_the_handlers_publish_a_digest_from_two_feeds(
     metrics = emitted_metrics(capsys.readouterr().out)
     assert (metrics["FeedsOk"], metrics["FeedsFailed"], metrics["Articles"]) == (2, 0, 4)
 
-    classified = classify_app.lambda_handler(sample_event("classify"), FakeContext())
+    dispatch_app.lambda_handler(sample_event("dispatch-classify"), FakeContext())
+    [body] = received("CLASSIFY_QUEUE_URL")
+    assert json.loads(body) == json.loads(sample_event("classify")["Records"][0]["body"])
+    classified = classify_app.lambda_handler(sqs_event([body]), FakeContext())
     assert classified["topics"]["us-china"]["status"] == "ok"
     # The sample summarize event names exactly the object the classify function stores.
-    summarize_event = sample_event("summarize")
+    summarize_event = sample_event("summarize", bucket=DATA_BUCKET)
     assert classified["topics"]["us-china"]["key"] == summarize_event["detail"]["object"]["key"]
 
     summarized = summarize_app.lambda_handler(summarize_event, FakeContext())
-    render_event = sample_event("render")
-    assert summarized["digests"] == [render_event["detail"]["object"]["key"]]
+    render_event = sample_event("render", bucket=DATA_BUCKET)
+    [digest_event] = [json.loads(r["body"]) for r in render_event["Records"]]
+    assert summarized["digests"] == [digest_event["detail"]["object"]["key"]]
 
+    capsys.readouterr()
     rendered = render_app.lambda_handler(render_event, FakeContext())
     assert rendered["rendered"] == [f"us-china/{DATE}"]
+    # The "no digest published" alarm watches this metric.
+    assert emitted_metrics(capsys.readouterr().out)["DigestsPublished"] == 1
 
     expected_types = {
         f"us-china/{DATE}.md": "text/markdown; charset=utf-8",
@@ -239,6 +144,30 @@ def test_the_handlers_publish_a_digest_from_two_feeds(
     assert keys(aws, SITE_BUCKET, "index.html") == ["index.html"]
 
 
+def test_every_log_line_of_a_topic_names_topic_date_run_and_correlation_id(
+        aws: Any, feeds: list[str], logs: LogCapture) -> None:
+    fetch_app.lambda_handler(sample_event("fetch"), FakeContext())
+    lines = logs.lines()
+    # The handler's own line and the stage's per-feed lines (standard logging) alike.
+    assert "fetched" in {line["message"] for line in lines}
+    assert any(not line["location"].startswith("lambda_handler:") for line in lines)
+    for line in lines:
+        assert (line["topic"], line["date"], line["run_id"], line["correlation_id"]) == (
+            "us-china", DATE, "fetch-20260212T040000Z", "5b8e6a0d2f2c4a57"), line
+
+    # summarize and render: the EventBridge event id, the object version as the run.
+    summarize_event = sample_event("summarize", bucket=DATA_BUCKET)
+    classify_app.lambda_handler(sample_event("classify"), FakeContext())
+    logs.lines()
+    summarize_app.lambda_handler(summarize_event, FakeContext())
+    lines = logs.lines()
+    assert lines
+    for line in lines:
+        assert (line["topic"], line["date"], line["correlation_id"], line["run_id"]) == (
+            "us-china", DATE, summarize_event["id"],
+            summarize_event["detail"]["object"]["version-id"]), line
+
+
 def test_fetch_gives_the_stage_the_time_lambda_has_left(
         aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     deadlines: list[float | None] = []
@@ -249,9 +178,29 @@ def test_fetch_gives_the_stage_the_time_lambda_has_left(
         assert [topic.id for topic in topics] == ["us-china"]
         return []
 
-    monkeypatch.setattr(fetch_app, "fetch_topics", record)
-    fetch_app.lambda_handler({"topics": ["us-china"]}, FakeContext(remaining_ms=42_500))
+    monkeypatch.setattr(newsprism.fetch, "fetch_topics", record)
+    fetch_app.lambda_handler({"topic": "us-china"}, FakeContext(remaining_ms=42_500))
     assert deadlines == [42.5]
+
+
+def test_a_topic_that_left_the_configuration_is_skipped_not_retried(
+        aws: Any, feeds: list[str], logs: LogCapture) -> None:
+    body = sample_event("fetch")["Records"][0]["body"].replace('"us-china"', '"eu-russia"')
+    assert fetch_app.lambda_handler(sqs_event([body]), FakeContext())["runs"] == []
+    assert feeds == []
+    assert any(line["message"] == "topic no longer configured: skipped"
+               and line["topic"] == "eu-russia" for line in logs.lines())
+    result = classify_app.lambda_handler(sqs_event([body.replace('"fetch"', '"classify"')]),
+                                         FakeContext())
+    assert result["topics"] == {"eu-russia": {"status": "skipped"}}
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+def test_a_message_for_the_other_stage_is_refused(aws: Any, feeds: list[str]) -> None:
+    with pytest.raises(ValueError, match="fetch: got a message for the 'classify' stage"):
+        fetch_app.lambda_handler(sample_event("classify"), FakeContext())
+    assert feeds == []
+    assert keys(aws, DATA_BUCKET) == []
 
 
 def test_classify_goes_on_after_a_failing_topic_then_fails_the_invocation(
@@ -269,7 +218,7 @@ def test_classify_goes_on_after_a_failing_topic_then_fails_the_invocation(
             raise OSError("disk on fire")
         raise NothingToList(f"{topic.id}: no articles to list (no raw runs in the window)")
 
-    monkeypatch.setattr(classify_app, "classify_topic", classify_topic)
+    monkeypatch.setattr(newsprism.classify, "classify_topic", classify_topic)
     with pytest.raises(RuntimeError, match="broken: OSError") as raised:
         classify_app.lambda_handler({"topics": ["broken", "us-china"]}, FakeContext())
     assert attempted == ["broken", "us-china"]
@@ -293,6 +242,27 @@ def test_classify_reports_a_topic_without_articles_and_succeeds(aws: Any) -> Non
     (render_app, "classified/us-china/2026-02-12.json"),  # another stage's object
 ], ids=["summarize-latest", "render-markdown", "render-classified"])
 def test_an_object_of_another_shape_is_refused(aws: Any, handler: ModuleType, key: str) -> None:
+    event = sample_event("summarize", bucket=DATA_BUCKET)
+    event["detail"]["object"]["key"] = key
     with pytest.raises(ValueError, match=key):
-        handler.lambda_handler(sample_event("summarize", key=key), FakeContext())
+        handler.lambda_handler(event, FakeContext())
     assert keys(aws, DATA_BUCKET) == keys(aws, SITE_BUCKET) == []
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+def test_dispatch_refuses_an_unknown_stage_and_sends_nothing(aws: Any) -> None:
+    with pytest.raises(ValueError, match=r"'stage'.*'render'"):
+        dispatch_app.lambda_handler({"stage": "render", "time": "2026-02-12T04:00:00Z"},
+                                    FakeContext())
+    assert received("FETCH_QUEUE_URL") == received("CLASSIFY_QUEUE_URL") == []
+
+
+def test_a_manual_rerun_of_a_day_dispatches_the_named_topics_at_that_clock(aws: Any) -> None:
+    result = dispatch_app.lambda_handler(
+        {"stage": "classify", "topics": ["us-china"], "now": "2026-02-10T04:10:00Z"},
+        FakeContext())
+    assert result["run_id"] == "classify-20260210T041000Z"
+    [body] = received("CLASSIFY_QUEUE_URL")
+    message = json.loads(body)
+    assert (message["topic"], message["now"], message["correlation_id"]) == (
+        "us-china", "2026-02-10T04:10:00.000Z", FakeContext().aws_request_id)

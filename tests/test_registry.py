@@ -201,6 +201,11 @@ MAJOR = {
     "The Korea Herald": "KR", "The Korea Times": "KR", "Yonhap": "KR", "The Korea Post": "KR",
     "Infobae": "AR", "Clarín": "AR", "EL PAÍS": "ES", "El Nacional": "VE",
     "Efecto Cocuyo": "VE", "teleSUR": "VE", "NTN24": "CO", "Semana": "CO", "El Tiempo": "CO",
+    # issue 5: majors that were missing, and the seed's outlets
+    "Jiji Press": "JP", "TVBS": "TW", "Estadão": "BR", "RIA Novosti": "RU",
+    "Frankfurter Allgemeine Zeitung": "DE", "Corriere della Sera": "IT", "Kathimerini": "GR",
+    "The Diplomat": "US", "MSNBC": "US", "The Elkhart Truth": "US",
+    "Devdiscourse": "IN", "news.cgtn.com": "CN", "newsaf.cgtn.com": "CN",
 }
 STATE = ["Xinhua", "CGTN", "Global Times", "China Daily", "People's Daily", "RT", "Press TV",
          "teleSUR", "VTV", "Radio Pakistan", "PTV", "APP", "DD News", "News On AIR"]
@@ -226,7 +231,9 @@ def test_bundled_state_affiliation() -> None:
     assert [n for n in INDEPENDENT if getattr(registry.lookup(n), "state_affiliated", True)] == []
 
 
-@pytest.mark.parametrize("name", ["MSN", "Yahoo", "AOL.com", "x.com", "facebook.com"])
+@pytest.mark.parametrize("name", ["MSN", "Yahoo", "AOL.com", "x.com", "facebook.com",
+                                  "TradingView", "Investing.com", "marketscreener.com",
+                                  "Eurasia Review"])
 def test_bundled_leaves_aggregators_and_platforms_out(name: str) -> None:
     # They republish others' stories: their country says nothing about the story's, so such
     # articles keep their feed's perspective.
@@ -306,6 +313,6 @@ def test_corpus_coverage(shared_corpus: Path) -> None:
     frequent = [name for name, n in counts.items() if n >= 3]
     print(f"registry resolves {known}/{total} = {known / total:.1%} of corpus source mentions")
     assert total > 5000
-    assert known / total >= 0.75  # measured 78.3% with 708 outlets
+    assert known / total >= 0.80  # measured 80.7% with 767 outlets (issue 5)
     # The outlets named in at least three digests are the ones the registry was built from.
     assert sum(1 for name in frequent if registry.lookup(name)) / len(frequent) >= 0.80

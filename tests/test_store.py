@@ -78,3 +78,8 @@ def test_local_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path,
         store.write("a/b.json", b"new")
     assert store.read("a/b.json") == b"old"
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["b.json"]
+
+
+def test_listing_a_store_that_does_not_exist_yet_is_empty(tmp_path: Path) -> None:
+    assert FileStore(tmp_path / "not-yet").list("") == []
+    assert FileStore(tmp_path / "not-yet").list("raw/") == []

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from newsprism.extractive import strip_outlet_suffix
+from newsprism.llm import Completion
 from newsprism.models import (
     Article,
     Classified,
@@ -14,8 +17,11 @@ from newsprism.models import (
     RelatedReport,
     article_id,
 )
-from newsprism.summarize import extractive_highlights
+from newsprism.prompt import Prompt
+from newsprism.summarize import extractive_highlights, summarize
 from newsprism.text import as_sentence, clean_headline, story_key
+
+from .summarize_cases import config_for
 
 NOW = datetime(2026, 2, 12, 4, 0, tzinfo=UTC)
 
@@ -60,21 +66,85 @@ def test_bullets_are_cited_sentences_favouring_wide_coverage() -> None:
     digest = classified(listed("US only, newest", "us", 1), shared,
                         listed("China only", "china", 2))
     highlights = extractive_highlights(digest, 2)
-    assert [b.text for b in highlights.overall] == ["Both sides covered this.",
-                                                    "US only, newest."]
+    # Among stories one perspective covered, the overall section takes turns: the US already
+    # has the first bullet, so China's story comes before the newer US one.
+    assert [b.text for b in highlights.overall] == ["Both sides covered this.", "China only."]
     ids = {a.article.id for a in digest.articles}
     for bullets in [highlights.overall, *highlights.perspectives.values()]:
         assert all(b.sources and set(b.sources) <= ids for b in bullets)
     assert [b.text for b in highlights.perspectives["china"]] == ["China only."]
+    assert [b.text for b in highlights.perspectives["us"]] == ["Both sides covered this.",
+                                                               "US only, newest."]
 
 
-def test_a_story_listed_twice_gets_one_bullet() -> None:
-    digest = classified(listed("UPDATE 1-Same story", "us", 1), listed("Same story", "us", 2),
-                        listed("Other", "us", 3))
-    assert [b.text for b in extractive_highlights(digest, 5).perspectives["us"]] == [
-        "Same story.", "Other."]
+def test_more_outlets_rank_first_then_newer_stories() -> None:
+    wide = listed("three outlets", "us", 9, related=(
+        RelatedReport("a", "https://a.example", "Outlet A", "us"),
+        RelatedReport("b", "https://b.example", "Outlet B", "us")))
+    digest = classified(listed("old", "us", 8), listed("new", "us", 1), wide)
+    assert [b.text for b in extractive_highlights(digest, 3).perspectives["us"]] == [
+        "Three outlets.", "New.", "Old."]
+
+
+def test_covered_by_counts_as_coverage() -> None:
+    # classify records which perspectives reported a story even when it lists one report.
+    both = replace(listed("covered by both", "china", 6), covered_by=("us", "china"))
+    digest = classified(listed("newer, one side", "us", 1), both)
+    assert extractive_highlights(digest, 1).overall[0].text == "Covered by both."
+
+
+def test_a_story_listed_twice_gets_one_bullet_citing_both() -> None:
+    first, again = listed("UPDATE 1-Same story", "us", 1), listed("Same story - US outlet", "us", 2)
+    digest = classified(first, again, listed("Other", "us", 3))
+    bullets = extractive_highlights(digest, 5).perspectives["us"]
+    assert [b.text for b in bullets] == ["Same story.", "Other."]
+    assert bullets[0].sources == (first.article.id, again.article.id)
     assert extractive_highlights(digest, 5).perspectives["china"] == ()
+
+
+@pytest.mark.parametrize("title, outlet, expected", [
+    ("Xi meets Trump | Reuters", "Reuters", "Xi meets Trump"),
+    ("Xi meets Trump - reuters", "Reuters", "Xi meets Trump"),
+    ("Xi meets Trump — South China Morning Post", "South China Morning Post", "Xi meets Trump"),
+    ("China - US", "Global Times", "China - US"),  # a dash inside the headline stays
+    ("China - US talks", "Reuters", "China - US talks"),
+    ("Reuters", "Reuters", "Reuters"),
+    ("Analysis - Reuters", "Reuters", "Analysis"),
+])
+def test_outlet_suffix(title: str, outlet: str, expected: str) -> None:
+    assert strip_outlet_suffix(title, outlet) == expected
+
+
+def test_bullet_text_drops_prefix_and_suffix() -> None:
+    article = listed("EXCLUSIVE-talks stall - us outlet", "us", 1)
+    assert extractive_highlights(classified(article), 1).overall[0].text == "Talks stall."
+
+
+def test_extractive_is_used_without_a_model_and_when_nothing_is_listed() -> None:
+    empty = classified()
+    digest = summarize(config_for("bedrock", model="m"), empty)
+    assert (digest.summarizer, digest.model, digest.usage) == ("extractive", "", {})
+    assert digest.summarizer_note == "bedrock: not asked, no articles are listed"
+    assert digest.highlights.overall == ()
+    plain = summarize(config_for(), classified(listed("a", "us", 1)))
+    assert (plain.summarizer, plain.summarizer_note) == ("extractive", "")
 
 
 def test_as_sentence() -> None:
     assert as_sentence("what will headline the summit?") == "What will headline the summit?"
+
+
+class Broken:
+    name, model = "bedrock", "some-model"
+
+    def complete(self, prompt: Prompt) -> Completion:
+        raise RuntimeError("a bug")
+
+
+def test_an_unforeseen_client_failure_still_publishes_extractive_highlights() -> None:
+    digest = summarize(config_for("bedrock", model="some-model"),
+                       classified(listed("a", "us", 1)), Broken())
+    assert (digest.summarizer, digest.model) == ("extractive", "some-model")
+    assert digest.summarizer_note == ("bedrock (some-model): unexpected RuntimeError; "
+                                      "extractive highlights used instead")
+    assert digest.highlights.overall[0].text == "A."

@@ -1,64 +1,72 @@
-"""Lambda: build the day's article selection, ``classified/{topic}/{date}.json``, per topic.
+"""Lambda: build one topic's selection of the day, ``classified/{topic}/{date}.json``.
 
-Runs on the ClassifySchedule rule (the event's ``time`` is the run's clock). A manual event
-``{"topics": ["us-china"], "now": "2026-02-12T04:10:00Z"}`` rebuilds chosen topics and days.
+Reads the ClassifyQueue: the dispatcher sends one message per active topic on every
+ClassifySchedule run (the message's ``now`` is the run's clock). Invoked by hand
+``{"topics": ["us-china"], "now": "2026-02-12T04:10:00Z"}`` rebuilds chosen topics of a day.
 Each stored selection triggers the summarize function through S3 -> EventBridge.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsprism.classify import NothingToList, classify_topic
-from newsprism.config import load_config
-from newsprism.events import event_now, event_topics
-from newsprism.store import open_store
+from newsprism.events import topic_messages
+from newsprism.observability import powertools, work_item
+from newsprism.runtime import data_store, load_runtime_config
 
-logger = Logger()
-metrics = Metrics(namespace="newsprism")
+logger, metrics, tracer = powertools()
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    config = load_config(os.environ.get("NEWSPRISM_CONFIG") or None)
-    data = open_store(os.environ["DATA_URI"])
-    now = event_now(event)
+    from newsprism.classify import NothingToList, classify_topic  # deferred: cold_start.py
+
+    messages = topic_messages(event, "classify")
+    config = load_runtime_config()
+    data = data_store()
 
     results: dict[str, dict[str, Any]] = {}
     failures: list[str] = []
-    for topic in config.select(event_topics(event)):
-        try:
-            classified = classify_topic(config, topic, data, now)
-        except NothingToList as exc:
-            # Not retried: the same raw runs would give the same empty list. The metric and
-            # the warning are how an operator learns that a topic went quiet.
-            logger.warning("no digest", extra={"topic": topic.id, "reason": str(exc)})
-            results[topic.id] = {"status": "empty", "reason": str(exc)}
-        except Exception as exc:
-            # One topic's failure must not cost the others their digest; it is raised below.
-            logger.exception("classify failed", extra={"topic": topic.id})
-            results[topic.id] = {"status": "failed", "error": repr(exc)}
-            failures.append(f"{topic.id}: {exc!r}")
-        else:
-            logger.info("classified", extra={"topic": topic.id, "key": classified.key,
-                                             "articles": len(classified.articles)})
-            results[topic.id] = {"status": "ok", "key": classified.key,
-                                 "articles": len(classified.articles)}
+    for message in messages:
+        with work_item(logger, tracer, topic=message.topic, date=message.date,
+                       run_id=message.run_id, correlation_id=message.correlation_id):
+            if message.topic not in {topic.id for topic in config.topics}:
+                # It left the configuration since the dispatch: nothing to retry.
+                logger.warning("topic no longer configured: skipped")
+                results[message.topic] = {"status": "skipped"}
+                continue
+            try:
+                classified = classify_topic(config, config.topic(message.topic), data,
+                                            message.now)
+            except NothingToList as exc:
+                # Not retried: the same raw runs would give the same empty list. The metric
+                # and the warning are how an operator learns that a topic went quiet.
+                logger.warning("no digest", extra={"reason": str(exc)})
+                results[message.topic] = {"status": "empty", "reason": str(exc)}
+            except Exception as exc:
+                # One topic's failure must not cost the others their digest; raised below.
+                logger.exception("classify failed")
+                results[message.topic] = {"status": "failed", "error": repr(exc)}
+                failures.append(f"{message.topic}: {exc!r}")
+            else:
+                logger.info("classified", extra={"key": classified.key,
+                                                 "articles": len(classified.articles)})
+                results[message.topic] = {"status": "ok", "key": classified.key,
+                                          "articles": len(classified.articles)}
 
     for status, name in (("ok", "TopicsClassified"), ("empty", "TopicsEmpty"),
                          ("failed", "TopicsFailed")):
         count = sum(1 for result in results.values() if result["status"] == status)
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=count)
     if failures:
-        # Raising makes the invocation count as failed: Lambda retries it and then hands it
-        # to the dead-letter queue. A retry rewrites the topics that succeeded with the
-        # same bytes (the stage is a pure function of the stored runs and the clock).
+        # Raising fails the invocation: its SQS message becomes visible again and is retried
+        # until the queue's redrive policy moves it to the dead-letter queue. A retry rewrites
+        # the topics that succeeded with the same bytes (a pure function of the stored runs).
         raise RuntimeError(f"classify failed for {len(failures)} topic(s): "
                            + "; ".join(failures))
-    return {"date": now.date().isoformat(), "topics": results}
+    return {"date": messages[0].date, "topics": results}

@@ -1,55 +1,76 @@
-"""Lambda: collect the feeds of every active topic into ``raw/{topic}/{date}/{run}.json``.
+"""Lambda: collect one topic's feeds into ``raw/{topic}/{date}/{run}.json``.
 
-Runs on the FetchSchedule rule. A manual event ``{"topics": ["us-china"], "now": "..."}``
-fetches chosen topics at a chosen clock (``sam local invoke`` or the console's test event).
+Reads the FetchQueue: the dispatcher sends one message per active topic on every
+FetchSchedule run (``newsprism.fanout``). Invoked by hand (``sam local invoke``, the console)
+``{"topic": "us-china", "now": "2026-02-12T04:00:00Z"}`` fetches one topic at that clock.
 """
 
 from __future__ import annotations
 
-import os
+import time
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsprism.config import load_config
-from newsprism.events import event_now, event_topics
-from newsprism.fetch import fetch_topics
-from newsprism.store import open_store
+from newsprism.events import topic_messages
+from newsprism.observability import powertools, work_item
+from newsprism.runtime import data_store, load_runtime_config
 
-logger = Logger()
-metrics = Metrics(namespace="newsprism")
+# The package logs through the standard library ("newsprism.fetch": one line per feed with
+# url, status, attempts, bytes, articles, ms); powertools() routes those lines through this
+# logger, so they come out as the same structured JSON, with the topic, date and run id.
+logger, metrics, tracer = powertools()
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # httpx and feedparser are imported with the first event, not at INIT: the module stays
+    # cheap to load (bench/cold_start.py), and a broken import fails an invocation that
+    # logs its topic and correlation id instead of an anonymous INIT.
+    from newsprism.fetch import fetch_topics
+
+    messages = topic_messages(event, "fetch")
     # Read per invocation, not at import: a bad config or URI then fails this invocation with
-    # its own message (an import-time error is an opaque init failure), and the S3 client is
-    # only created by the functions that reach S3.
-    config = load_config(os.environ.get("NEWSPRISM_CONFIG") or None)
-    data = open_store(os.environ["DATA_URI"])
-    topics = config.select(event_topics(event))
-    # The fetch stage stops starting requests when the function's time runs short, so the
-    # run file with the feeds that did answer is still stored.
-    runs = fetch_topics(config, topics, data, event_now(event),
-                        deadline=context.get_remaining_time_in_millis() / 1000)
+    # its own message, and a config uploaded to S3 applies from the next run.
+    config = load_runtime_config()
+    data = data_store()
 
     summary: list[dict[str, Any]] = []
-    ok = failed = articles = 0
-    for run in runs:
-        errors = [feed for feed in run.feeds if feed.status == "error"]
-        for feed in errors:
-            logger.warning("feed failed", extra={"topic": run.topic, "feed": feed.url,
-                                                 "error": feed.error})
-        summary.append({"topic": run.topic, "key": run.key, "articles": len(run.articles),
-                        "feeds_ok": len(run.feeds) - len(errors), "feeds_failed": len(errors)})
-        ok += len(run.feeds) - len(errors)
-        failed += len(errors)
-        articles += len(run.articles)
-    metrics.add_metric(name="FeedsOk", unit=MetricUnit.Count, value=ok)
-    metrics.add_metric(name="FeedsFailed", unit=MetricUnit.Count, value=failed)
+    totals = {"ok": 0, "not_modified": 0, "error": 0}
+    articles = 0
+    started = time.monotonic()
+    for message in messages:
+        with work_item(logger, tracer, topic=message.topic, date=message.date,
+                       run_id=message.run_id, correlation_id=message.correlation_id):
+            # A topic that left the configuration since the dispatch: nothing to retry.
+            if message.topic not in {topic.id for topic in config.topics}:
+                logger.warning("topic no longer configured: skipped")
+                continue
+            # The stage stops starting requests when the function's time runs short, so the
+            # run file with the feeds that did answer is still stored.
+            runs = fetch_topics(config, [config.topic(message.topic)], data, message.now,
+                                deadline=context.get_remaining_time_in_millis() / 1000)
+            # Each feed's outcome was logged by the stage as it finished; this is the tally.
+            for run in runs:
+                counts = {status: sum(1 for feed in run.feeds if feed.status == status)
+                          for status in totals}
+                summary.append({"topic": run.topic, "key": run.key,
+                                "articles": len(run.articles), "feeds_ok": counts["ok"],
+                                "feeds_not_modified": counts["not_modified"],
+                                "feeds_failed": counts["error"]})
+                for status, count in counts.items():
+                    totals[status] += count
+                articles += len(run.articles)
+                logger.info("fetched", extra=summary[-1])
+    seconds = time.monotonic() - started
+
+    metrics.add_metric(name="FeedsOk", unit=MetricUnit.Count, value=totals["ok"])
+    metrics.add_metric(name="FeedsNotModified", unit=MetricUnit.Count,
+                       value=totals["not_modified"])
+    metrics.add_metric(name="FeedsFailed", unit=MetricUnit.Count, value=totals["error"])
     metrics.add_metric(name="Articles", unit=MetricUnit.Count, value=articles)
-    logger.info("fetched", extra={"runs": summary})
-    return {"runs": summary}
+    metrics.add_metric(name="StageSeconds", unit=MetricUnit.Seconds, value=round(seconds, 3))
+    return {"runs": summary, "seconds": round(seconds, 3)}

@@ -1,84 +1,114 @@
 """The classify stage: from the raw runs of a window to the balanced list a digest shows.
 
 Steps, in order: gather the raw runs of the window, drop exact duplicates (same canonical
-URL), drop entries outside the window and off-topic ones, attribute each article to a
-perspective, group reports of one story, drop stories the previous digest listed, and pick
-the balanced selection of DESIGN ("The Markdown format": each perspective's quota newest
-first, then the remaining slots round-robin).
+URL), attribute each article to a perspective, drop entries outside the window and off-topic
+ones, group reports of one story (``headlines.py``, ``stories.py``), drop stories the
+previous digest listed unless they gained a perspective, and pick the balanced selection of
+DESIGN ("The Markdown format": each perspective's quota newest first, then the remaining
+slots round-robin).
+
+The stored document says, per article, why it went where it went: every listed report and
+related report carries its attribution ``reason``, every other article of the window is in
+``excluded`` with the rule that dropped it, and ``coverage`` counts each perspective's
+articles before and after every step.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from . import models
 from .config import Config, Topic
-from .models import Article, Classified, ListedArticle, PerspectiveInfo, RawRun, RelatedReport
-from .registry import Registry, load_registry
+from .headlines import Headlines
+from .models import (
+    Article,
+    Classified,
+    Coverage,
+    ExcludedArticle,
+    ListedArticle,
+    PerspectiveInfo,
+    RawRun,
+)
+from .registry import Outlet, load_registry
 from .store import NotFound, Store
-from .text import keyword_matcher, matches_all_groups, story_key
+from .stories import Listing, Story, find_repeats, group_stories, read_listing, relist
+from .text import keyword_matcher, strip_tails
 
 log = logging.getLogger(__name__)
+
+Lookup = Callable[[str, str], Outlet | None]  # Registry.lookup: (name, url) -> outlet
+
+# How far back to look for "the topic's previous digest" (a paused schedule leaves gaps).
+PREVIOUS_DIGEST_LOOKBACK_DAYS = 7
+# A perspective with fewer listed articles is flagged as thin (issue 5): the site warns that
+# the digest leans on the other sides, rather than letting the fill hide it.
+THIN_BELOW = 3
+# The record of excluded articles is published with the digest, so a runaway feed must not
+# bloat it: beyond this many articles per rule only the count remains (a real day has a few
+# hundred articles per topic).
+EXCLUDED_RECORDED_PER_RULE = 500
 
 
 class NothingToList(RuntimeError):
     """No article survived classification: no digest is written (an empty one would replace
     nothing useful and hide the failure)."""
 
-# How far back to look for "the topic's previous digest" (a paused schedule leaves gaps).
-PREVIOUS_DIGEST_LOOKBACK_DAYS = 7
-
-
-@dataclass
-class _Story:
-    key: str
-    reports: list[ListedArticle] = field(default_factory=list)
-
-    @property
-    def lead(self) -> ListedArticle:
-        return self.reports[0]
-
 
 def classify_topic(config: Config, topic: Topic, data: Store, now: datetime) -> Classified:
     """Classify one topic for the digest of ``now``'s UTC date and store the result."""
-    window_start = now - config.settings.max_age
+    settings = config.settings
+    order = [p.id for p in topic.perspectives]
+    window_start = now - settings.max_age
     runs, run_keys, damaged = load_runs(data, topic.id, window_start, now)
     stats: Counter[str] = Counter(damaged_runs=len(damaged))
+    counts: dict[str, Counter[str]] = {pid: Counter() for pid in order}
+    excluded: list[ExcludedArticle] = []
 
     articles = _unique(article for run in runs for article in run.articles)
     stats["fetched"] = sum(len(run.articles) for run in runs)
     stats["duplicates"] = stats["fetched"] - len(articles)
 
-    in_window = [a for a in articles if window_start < a.published <= now]
-    stats["out_of_window"] = len(articles) - len(in_window)
+    # Outlets recur in every run: look each one up once.
+    lookup = functools.lru_cache(maxsize=None)(load_registry().lookup)
+    attributed = [_attribute(article, topic, lookup if settings.attribution == "source"
+                             else None) for article in articles]
+    _count(counts, "fetched", attributed)
 
-    matcher = keyword_matcher(topic.keywords)
-    on_topic = [a for a in in_window if matches_all_groups(a.title, matcher)]
+    in_window = [a for a in attributed if window_start < a.article.published <= now]
+    stats["out_of_window"] = len(attributed) - len(in_window)
+    _count(counts, "in_window", in_window)
+
+    on_topic = _on_topic(in_window, topic, lookup, excluded)
     stats["off_topic"] = len(in_window) - len(on_topic)
+    _count(counts, "on_topic", on_topic)
 
-    registry = load_registry() if config.settings.attribution == "source" else None
-    attributed = [_attribute(article, topic, registry) for article in on_topic]
+    headlines = Headlines()
+    stories = group_stories(on_topic, grouped=settings.stories == "group", headlines=headlines)
+    stats["grouped"] = len(on_topic) - len(stories)
+    _count(counts, "stories", [story.lead for story in stories])
 
-    stories = _group(attributed, grouped=config.settings.stories == "group")
-    stats["grouped"] = len(attributed) - len(stories)
+    if not settings.repeat_stories:
+        listing = previous_listing(data, topic.id, now.date().isoformat())
+        if listing is not None:
+            stories = _drop_repeats(stories, listing, order, headlines, stats, excluded)
+    _count(counts, "new_stories", [story.lead for story in stories])
 
-    if not config.settings.repeat_stories:
-        listed_before = previous_listing(data, topic.id, now.date().isoformat())
-        fresh = [s for s in stories if not _listed_before(s, listed_before)]
-        stats["repeats"] = len(stories) - len(fresh)
-        stories = fresh
-
-    selection = balanced_selection(stories, [p.id for p in topic.perspectives],
-                                   config.settings.max_articles)
+    selection = balanced_selection(stories, order, settings.max_articles)
     stats["listed"] = len(selection)
+    chosen = {id(story) for story in selection}
+    excluded.extend(_excluded(report, "not_selected", f"not among the {len(selection)} listed")
+                    for story in stories if id(story) not in chosen for report in story.reports)
     if not selection:
         summary = ", ".join(f"{name} {count}" for name, count in sorted(stats.items()) if count)
         summary = summary or "no raw runs in the window"
         raise NothingToList(f"{topic.id}: no articles to list ({summary})")
+    chosen_reports = tuple(story.listed(order) for story in selection)
+    _count(counts, "listed", chosen_reports)
+    recorded = _capped(excluded, stats)
     classified = Classified(
         topic=topic.id,
         topic_name=topic.name,
@@ -86,9 +116,11 @@ def classify_topic(config: Config, topic: Topic, data: Store, now: datetime) -> 
         generated_at=now,
         window_start=window_start,
         perspectives=tuple(PerspectiveInfo(p.id, p.name) for p in topic.perspectives),
-        articles=tuple(_with_related(story) for story in selection),
+        articles=chosen_reports,
         stats=dict(sorted(stats.items())),
         runs=tuple(run_keys),
+        coverage={pid: _coverage(counts[pid]) for pid in order},
+        excluded=recorded,
     )
     data.write(classified.key, models.dumps(classified.to_dict()))
     return classified
@@ -123,11 +155,12 @@ def load_runs(data: Store, topic_id: str, start: datetime,
     return [runs[i] for i in order], [keys[i] for i in order], damaged
 
 
-def previous_listing(data: Store, topic_id: str, date: str) -> set[str]:
-    """Story keys and article ids listed by the topic's most recent digest before ``date``."""
+def previous_listing(data: Store, topic_id: str, date: str) -> Listing | None:
+    """What the topic's most recent digest before ``date`` listed (None: no digest)."""
     day = datetime.fromisoformat(date).date()
     for back in range(1, PREVIOUS_DIGEST_LOOKBACK_DAYS + 1):
-        key = f"digests/{topic_id}/{(day - timedelta(days=back)).isoformat()}.json"
+        previous = (day - timedelta(days=back)).isoformat()
+        key = f"digests/{topic_id}/{previous}.json"
         try:
             document = models.loads(data.read(key), name=key)
         except NotFound:
@@ -135,29 +168,27 @@ def previous_listing(data: Store, topic_id: str, date: str) -> set[str]:
         except models.SchemaError as exc:
             log.warning("cannot read previous digest %s: %s", key, exc)
             continue
-        listed: set[str] = set()
-        for entry in document.get("articles", []):
-            listed.update({str(entry.get("id")), str(entry.get("story")),
-                           story_key(str(entry.get("title", "")))})
-        return listed
-    return set()
+        return read_listing(document, previous)
+    return None
 
 
-def balanced_selection(stories: list[_Story], perspective_ids: list[str],
-                       max_articles: int) -> list[_Story]:
+def balanced_selection(stories: list[Story], perspective_ids: list[str],
+                       max_articles: int) -> list[Story]:
     """Each perspective's quota newest first, in configuration order; then round-robin.
 
     The quota is ``max_articles`` divided evenly; slots a thin perspective leaves empty (and
-    the remainder of the division) go round-robin to the perspectives that have more.
+    the remainder of the division) go round-robin to the perspectives that have more. That
+    fill is DESIGN's rule and the earlier system's; it is never silent: the perspective is
+    flagged ``thin`` in the coverage data, which the site shows.
     """
-    queues: dict[str, list[_Story]] = {pid: [] for pid in perspective_ids}
+    queues: dict[str, list[Story]] = {pid: [] for pid in perspective_ids}
     for story in stories:
         queues[story.lead.perspective].append(story)
     for queue in queues.values():
         queue.sort(key=lambda s: s.lead.article.published, reverse=True)  # stable: feed order
 
     quota = max_articles // len(perspective_ids)
-    selection: list[_Story] = []
+    selection: list[Story] = []
     for pid in perspective_ids:
         selection.extend(queues[pid][:quota])
         del queues[pid][:quota]
@@ -178,12 +209,12 @@ def _unique(articles: Iterable[Article]) -> list[Article]:
     return unique
 
 
-def _attribute(article: Article, topic: Topic, registry: Registry | None) -> ListedArticle:
+def _attribute(article: Article, topic: Topic, lookup: Lookup | None) -> ListedArticle:
     """Under "source" attribution the outlet's country decides when exactly one perspective
     claims it; otherwise (and under "feed") the article keeps its feed's perspective."""
     perspective, reason = article.perspective, "feed"
-    if registry is not None:
-        outlet = registry.lookup(article.source, article.source_url)
+    if lookup is not None:
+        outlet = lookup(article.source, article.source_url)
         if outlet is None:
             reason = f"feed: outlet {article.source!r} not in the registry"
         else:
@@ -197,30 +228,81 @@ def _attribute(article: Article, topic: Topic, registry: Registry | None) -> Lis
                          story=article.id)
 
 
-def _group(articles: list[ListedArticle], *, grouped: bool) -> list[_Story]:
-    """One story per headline key (in "group" mode) or per article ("list" mode).
-
-    Linear: one dictionary pass. The lead report is the earliest; ties keep feed order.
-    """
-    stories: dict[str, _Story] = {}
+def _on_topic(articles: list[ListedArticle], topic: Topic, lookup: Lookup,
+              excluded: list[ExcludedArticle]) -> list[ListedArticle]:
+    """The articles that name a term of every keyword group; the others go to ``excluded``
+    with the group they miss."""
+    keywords = keyword_matcher(topic.keywords)
+    # Syndicated copies share title, summary and so the answer: each text is read once.
+    missing_of = functools.cache(keywords.missing)
+    kept = []
     for listed in articles:
-        key = story_key(listed.article.title) if grouped else listed.article.id
-        stories.setdefault(key, _Story(key=key)).reports.append(listed)
-    for story in stories.values():
-        story.reports.sort(key=lambda r: r.article.published)
-    return list(stories.values())
+        missing = missing_of(*_topic_text(listed.article, lookup))
+        if missing is None:
+            kept.append(listed)
+        else:
+            excluded.append(_excluded(listed, "off_topic",
+                                      f"names none of: {', '.join(missing.terms)}"))
+    return kept
 
 
-def _listed_before(story: _Story, listed: set[str]) -> bool:
-    return story.key in listed or any(r.article.id in listed for r in story.reports)
+def _topic_text(article: Article, lookup: Lookup) -> tuple[str, str]:
+    """Title and summary as the keywords see them: without the outlet's own name, which
+    says nothing about the story ("... - China Daily" is not about China)."""
+    def names_outlet(text: str) -> bool:
+        return text.casefold() == article.source.casefold() or lookup(text, "") is not None
+
+    summary = article.summary
+    if len(article.source) > 3:
+        summary = summary.replace(article.source, " ")
+    return strip_tails(article.title, names_outlet), summary
 
 
-def _with_related(story: _Story) -> ListedArticle:
-    lead = story.lead
-    related = tuple(
-        RelatedReport(title=r.article.title, url=r.article.url, source=r.article.source,
-                      perspective=r.perspective)
-        for r in story.reports[1:]
-    )
-    return ListedArticle(article=lead.article, perspective=lead.perspective, reason=lead.reason,
-                         story=story.key, related=related)
+def _drop_repeats(stories: list[Story], listing: Listing, order: list[str], headlines: Headlines,
+                  stats: Counter[str], excluded: list[ExcludedArticle]) -> list[Story]:
+    """Stories the previous digest listed are dropped, unless a perspective that did not
+    cover them then covers them now (new coverage): those are listed again, led by it."""
+    kept: list[Story] = []
+    repeats = find_repeats(stories, listing, order, headlines)
+    for story, repeat in zip(stories, repeats, strict=True):
+        if repeat is None:
+            kept.append(story)
+        elif repeat.new:
+            kept.append(relist(story, repeat))
+            stats["relisted"] += 1
+        else:
+            excluded.extend(_excluded(r, "repeat", f"listed on {repeat.listed_on}")
+                            for r in story.reports)
+            stats["repeats"] += 1
+    return kept
+
+
+def _excluded(listed: ListedArticle, dropped: str, detail: str) -> ExcludedArticle:
+    article = listed.article
+    return ExcludedArticle(id=article.id, title=article.title, source=article.source,
+                           perspective=listed.perspective, reason=listed.reason,
+                           dropped=dropped, detail=detail)
+
+
+def _capped(excluded: list[ExcludedArticle], stats: Counter[str]) -> tuple[ExcludedArticle, ...]:
+    recorded: Counter[str] = Counter()
+    kept = []
+    for article in excluded:
+        recorded[article.dropped] += 1
+        if recorded[article.dropped] <= EXCLUDED_RECORDED_PER_RULE:
+            kept.append(article)
+    if len(kept) < len(excluded):
+        stats["excluded_not_recorded"] = len(excluded) - len(kept)
+    return tuple(kept)
+
+
+def _count(counts: dict[str, Counter[str]], step: str, articles: Iterable[ListedArticle]) -> None:
+    for listed in articles:
+        counts[listed.perspective][step] += 1
+
+
+def _coverage(counts: Counter[str]) -> Coverage:
+    return Coverage(fetched=counts["fetched"], in_window=counts["in_window"],
+                    on_topic=counts["on_topic"], stories=counts["stories"],
+                    new_stories=counts["new_stories"], listed=counts["listed"],
+                    thin=counts["listed"] < THIN_BELOW)

@@ -7,6 +7,7 @@ which the report says), 2 on bad configuration or arguments, 1 when nothing was 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
@@ -63,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
         if name == "render":
             command.add_argument("--all", action="store_true",
                                  help="rebuild every page from the stored digests")
+        if name in ("run", "render"):
+            command.add_argument("--base-url", default=os.environ.get("SITE_BASE_URL"),
+                                 help="the site's public URL, for absolute links in feeds and "
+                                      "the sitemap (default: $SITE_BASE_URL; none: relative "
+                                      "links and no sitemap)")
     serve = commands.add_parser("serve", help="serve the site directory on 127.0.0.1")
     serve.add_argument("--site", default="./.newsprism/site", help="site directory")
     serve.add_argument("--port", type=int, default=8000)
@@ -75,13 +81,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     config, topics, now = _setup(args)
+    base_url = _base_url(args)
     data, site = open_store(args.data), open_store(args.site)
     _do_fetch(config, topics, data, now)
     produced = 0
     for topic in topics:
         date = now.date().isoformat()
         if _do_classify(config, topic, data, now) and _do_summarize(config, topic, date, data):
-            produced += _do_render(data, site, topic.id, date)
+            produced += _do_render(data, site, topic.id, date, base_url)
     return EXIT_OK if produced else EXIT_NOTHING
 
 
@@ -114,14 +121,15 @@ def _render(args: argparse.Namespace) -> int:
     from .render import render_all
 
     _, topics, now = _setup(args)
+    base_url = _base_url(args)
     data, site = open_store(args.data), open_store(args.site)
     if args.all:
-        keys = render_all(data, site)
+        keys = render_all(data, site, base_url=base_url)
         _say(f"rendered {len(keys)} files to {site.uri}")
         return EXIT_OK if keys else EXIT_NOTHING
     date = args.date or now.date().isoformat()
     _parse_date(date)
-    produced = sum(_do_render(data, site, topic.id, date) for topic in topics)
+    produced = sum(_do_render(data, site, topic.id, date, base_url) for topic in topics)
     return EXIT_OK if produced else EXIT_NOTHING
 
 
@@ -175,13 +183,17 @@ def _do_summarize(config: Config, topic: Topic, date: str, data: Store) -> bool:
     return True
 
 
-def _do_render(data: Store, site: Store, topic_id: str, date: str) -> bool:
+def _do_render(data: Store, site: Store, topic_id: str, date: str,
+               base_url: str | None = None) -> bool:
     from .render import render_digest
 
     try:
-        render_digest(data, site, topic_id, date)
-    except (NotFound, SchemaError) as exc:
+        render_digest(data, site, topic_id, date, base_url=base_url)
+    except NotFound as exc:
         _say(f"no page: {topic_id} {date}: no stored digest ({exc})")
+        return False
+    except SchemaError as exc:  # a damaged digest or site manifest; the message says which
+        _say(f"no page: {topic_id} {date}: {exc}")
         return False
     where = (site.root if isinstance(site, FileStore) else site.uri)
     _say(f"digest: {where}/{topic_id}/{date}.md")
@@ -198,6 +210,15 @@ def _setup(args: argparse.Namespace) -> tuple[Config, list[Topic], datetime]:
     if not topics:
         raise ConfigError(f"{config.source}: topics: no active topic to run")
     return config, topics, _parse_now(args.now)
+
+
+def _base_url(args: argparse.Namespace) -> str | None:
+    from .urls import BaseURLError, parse_base_url
+
+    try:
+        return parse_base_url(args.base_url)
+    except BaseURLError as exc:
+        raise UsageError(f"--base-url: {exc}") from exc
 
 
 def _parse_now(text: str | None) -> datetime:

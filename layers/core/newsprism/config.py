@@ -10,7 +10,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -21,6 +21,8 @@ T = TypeVar("T")
 
 Attribution = Literal["feed", "source"]
 Stories = Literal["group", "list"]
+SummarizerKind = Literal["extractive", "bedrock", "openai"]
+SUMMARIZERS: tuple[str, ...] = ("extractive", "bedrock", "openai")
 FeedType = Literal["google_news", "rss"]
 
 GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search"
@@ -42,6 +44,7 @@ class Settings:
     stories: Stories = "group"
     repeat_stories: bool = False
     highlights: int = 5
+    summarizer: SummarizerKind = "extractive"  # who writes the highlights (issue 6)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,21 @@ class FetchSettings:
     retries: int = 2
     concurrency: int = 16
     allow_private_networks: bool = False
+    backoff: float = 1.0  # seconds before the first retry; doubles per retry, with jitter
+    max_retry_after: float = 60.0  # a longer Retry-After is not waited for: no retry
+
+
+@dataclass(frozen=True)
+class SummarizerSettings:
+    """The ``[summarizer]`` table: the model behind ``settings.summarizer`` (issue 6)."""
+
+    model: str = ""  # Bedrock model or inference profile id; the served model's name for openai
+    base_url: str = "https://api.openai.com/v1"  # openai: ``{base_url}/chat/completions``
+    api_key_env: str = ""  # openai: the environment variable holding the key
+    api_key_parameter: str = ""  # openai: or an SSM parameter (SecureString) holding it
+    max_tokens: int = 2000  # cap on the model's answer
+    timeout: float = 45.0  # seconds per model request
+    region: str = ""  # bedrock: "" = the environment's region (AWS_REGION in Lambda)
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,7 @@ class Config:
     source: str  # the file it came from, for messages
     settings: Settings = field(default_factory=Settings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
     topics: tuple[Topic, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
@@ -165,6 +184,28 @@ def parse_duration(text: str) -> timedelta:
     if total <= timedelta():
         raise ValueError(f"duration {text!r} must be positive")
     return total
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def check_summarizer(settings: SummarizerSettings, kind: str) -> SummarizerSettings:
+    """Check the ``[summarizer]`` table against the chosen summarizer; ``ValueError`` names
+    the key. Shared with the Lambda's environment overrides (``summarize.from_environment``)."""
+    if kind not in SUMMARIZERS:
+        raise ValueError(f"settings.summarizer: must be one of "
+                         f"{', '.join(map(repr, SUMMARIZERS))}, got {kind!r}")
+    if kind != "extractive" and not settings.model:
+        raise ValueError(f"summarizer.model: required when settings.summarizer is {kind!r}")
+    if urlsplit(settings.base_url).scheme not in ("http", "https") or not urlsplit(
+            settings.base_url).netloc:
+        raise ValueError(f"summarizer.base_url: expected an http(s) URL, got {settings.base_url!r}")
+    if settings.api_key_env and settings.api_key_parameter:
+        raise ValueError("summarizer: set api_key_env or api_key_parameter, not both")
+    if settings.api_key_env and not _ENV_NAME.fullmatch(settings.api_key_env):
+        raise ValueError(f"summarizer.api_key_env: {settings.api_key_env!r} is not an "
+                         "environment variable name")
+    return replace(settings, base_url=settings.base_url.rstrip("/"))
 
 
 def _is_legacy(document: dict[str, Any]) -> bool:
@@ -242,14 +283,16 @@ class _Reader:
     # -- the TOML-shaped schema -------------------------------------------------------------
 
     def config(self, document: dict[str, Any]) -> Config:
-        self.table(document, "", ("settings", "fetch", "topics"))
+        self.table(document, "", ("settings", "fetch", "summarizer", "topics"))
         settings = self.settings(document.get("settings", {}))
         fetch = self.fetch_settings(document.get("fetch", {}))
+        summarizer = self.summarizer_settings(document.get("summarizer", {}), settings.summarizer)
         topics = self.items(document.get("topics", []), "topics", self.topic)
         self.unique((topic.id for topic in topics), "topics", "topic id")
         if not topics:
             raise self.fail("topics", "no topics configured")
-        return Config(source=self.name, settings=settings, fetch=fetch, topics=topics)
+        return Config(source=self.name, settings=settings, fetch=fetch, summarizer=summarizer,
+                      topics=topics)
 
     def settings(self, value: Any) -> Settings:
         table = self.table(value, "settings", Settings.__dataclass_fields__)
@@ -273,6 +316,9 @@ class _Reader:
             highlights=self.positive(
                 self.get(table, "highlights", "settings", int, default.highlights),
                 "settings.highlights"),
+            summarizer=self.choice(
+                self.get(table, "summarizer", "settings", str, default.summarizer),
+                "settings.summarizer", SUMMARIZERS),
         )
 
     def fetch_settings(self, value: Any) -> FetchSettings:
@@ -292,7 +338,30 @@ class _Reader:
                 "fetch.concurrency"),
             allow_private_networks=self.get(table, "allow_private_networks", "fetch", bool,
                                             default.allow_private_networks),
+            backoff=self.positive(self.get(table, "backoff", "fetch", float, default.backoff),
+                                  "fetch.backoff"),
+            max_retry_after=self.positive(
+                self.get(table, "max_retry_after", "fetch", float, default.max_retry_after),
+                "fetch.max_retry_after"),
         )
+
+    def summarizer_settings(self, value: Any, kind: str) -> SummarizerSettings:
+        table = self.table(value, "summarizer", SummarizerSettings.__dataclass_fields__)
+        default = SummarizerSettings()
+        text = {name: self.get(table, name, "summarizer", str, getattr(default, name)).strip()
+                for name in ("model", "base_url", "api_key_env", "api_key_parameter", "region")}
+        settings = SummarizerSettings(
+            **text,
+            max_tokens=self.positive(
+                self.get(table, "max_tokens", "summarizer", int, default.max_tokens),
+                "summarizer.max_tokens"),
+            timeout=self.positive(self.get(table, "timeout", "summarizer", float, default.timeout),
+                                  "summarizer.timeout"),
+        )
+        try:
+            return check_summarizer(settings, kind)
+        except ValueError as exc:
+            raise ConfigError(f"{self.name}: {exc}") from exc
 
     def topic(self, value: Any, key: str) -> Topic:
         table = self.table(value, key,

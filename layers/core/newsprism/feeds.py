@@ -9,15 +9,18 @@ as plain text (escaping is the renderer's job) and only rejects what can never b
 from __future__ import annotations
 
 import calendar
+import functools
 import html
 import io
 import re
+import xml.sax
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import feedparser
 
+from newsprism import fastfeed
 from newsprism.config import Feed
 from newsprism.models import Article, article_id
 
@@ -36,6 +39,9 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 # A run of C0/C1 control characters (Unicode category Cc), with the ASCII spaces around it.
 _CONTROL_RUN = re.compile(r" *[\x00-\x1f\x7f-\x9f][\x00-\x1f\x7f-\x9f ]*")
 _TAG = re.compile(r"<[^>]*>")
+# Script and style bodies are code, not text (a description is hostile HTML).
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+SUMMARY_LIMIT = 1000  # characters: plenty for relevance matching, bounded per article
 
 
 class NotAFeed(ValueError):
@@ -52,9 +58,48 @@ def parse_feed(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, 
     carries. ``content_type`` is the response's header; its charset wins over the XML
     declaration (RFC 7303 §3.2). Entries without a title or an http(s) link are dropped;
     entries without a usable date take ``fetched_at``. Raises ``NotAFeed``.
+
+    Well-formed RSS 2.0 and Atom 1.0 in UTF-8 take ``fastfeed``, which reads with lxml
+    exactly what feedparser would (tests/test_feeds_fast.py proves it field by field);
+    anything it is unsure about goes through feedparser.
     """
+    return _parse(content, feed, feed_url, fetched_at, content_type, fast=True)
+
+
+def parse_with_feedparser(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, *,
+                          content_type: str = "application/xml") -> list[Article]:
+    """``parse_feed`` through feedparser only: the reference the fast path is held to."""
+    return _parse(content, feed, feed_url, fetched_at, content_type, fast=False)
+
+
+def parse_fast(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, *,
+               content_type: str = "application/xml") -> list[Article] | None:
+    """``parse_feed`` through the fast path only; None where it would defer to feedparser."""
+    extracted = fastfeed.extract(content, feed_url, content_type)
+    return None if extracted is None else _articles(*extracted, feed, feed_url, fetched_at)
+
+
+def _parse(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, content_type: str,
+           *, fast: bool) -> list[Article]:
     if not content.strip():
         raise NotAFeed("empty body")
+    extracted = fastfeed.extract(content, feed_url, content_type) if fast else None
+    malformed = None
+    if extracted is None:
+        channel, entries, malformed = _feedparser_extract(content, feed_url, content_type)
+        extracted = channel, entries
+    articles = _articles(*extracted, feed, feed_url, fetched_at)
+    if not articles and malformed:
+        # feedparser recovers what it can from broken XML; when that is nothing, the report
+        # says why rather than showing an empty feed.
+        raise NotAFeed(malformed)
+    return articles
+
+
+def _feedparser_extract(content: bytes, feed_url: str,
+                        content_type: str) -> tuple[Any, list[Any], str | None]:
+    """feedparser's channel and entries, and what makes the XML malformed (None if it is
+    well-formed); raises ``NotAFeed``."""
     parsed = feedparser.parse(
         io.BytesIO(content),
         response_headers={"content-location": feed_url, "content-type": content_type},
@@ -66,13 +111,24 @@ def parse_feed(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, 
     )
     channel = parsed.get("feed", {})
     entries = parsed.get("entries", [])
-    broken = bool(parsed.get("bozo"))
-    # An empty but well-formed channel is a feed with nothing new; a document feedparser
-    # recognized as no format, or a broken one without even a channel title, is not.
-    if not entries and (not parsed.get("version") or (broken and not channel.get("title"))):
-        reason = parsed.get("bozo_exception") if broken else None
-        raise NotAFeed(str(reason) if reason else "no RSS or Atom content")
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    malformed = None
+    if isinstance(problem, xml.sax.SAXParseException):
+        malformed = (f"malformed XML at line {problem.getLineNumber()}, column "
+                     f"{problem.getColumnNumber()}: {problem.getMessage()}")
+    # A document feedparser recognized as no format is not a feed; nor is a broken one
+    # without even a channel title. An empty but well-formed channel is a feed with nothing
+    # new.
+    if not entries:
+        if not parsed.get("version"):
+            raise NotAFeed(str(problem) if problem else "no RSS or Atom content")
+        if problem is not None and not channel.get("title"):
+            raise NotAFeed(malformed or str(problem))
+    return channel, entries, malformed
 
+
+def _articles(channel: Any, entries: list[Any], feed: Feed, feed_url: str,
+              fetched_at: datetime) -> list[Article]:
     outlet, outlet_url = _channel_outlet(channel, feed_url)
     fetched_at = fetched_at.astimezone(UTC)
     articles = []
@@ -83,6 +139,7 @@ def parse_feed(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, 
     return articles
 
 
+@functools.lru_cache(maxsize=4096)  # each link is checked, then hashed; outlets repeat
 def canonical_url(url: str) -> str:
     """The form of an article URL that its id is computed from.
 
@@ -212,7 +269,9 @@ def _article(entry: Any, feed: Feed, outlet: str, outlet_url: str,
     # Google News appends " - {outlet}" to every title; strip it only when it is exactly the
     # named source, so "China - US trade" keeps its dash.
     if from_entry and title.endswith(suffix) and len(title) > len(suffix):
-        title = title[: -len(suffix)].rstrip()
+        # ASCII spaces only: a U+2029 or NBSP before the suffix is part of the headline, and
+        # the earlier system kept it (issue #3: venezuela/2026-03-02 lists "...Maduro\u2029").
+        title = title[: -len(suffix)].rstrip(" ")
     return Article(
         id=article_id(canonical_url(link)),
         title=title,
@@ -224,4 +283,24 @@ def _article(entry: Any, feed: Feed, outlet: str, outlet_url: str,
         region=feed.region,
         feed=feed.fetch_url,
         perspective=feed.perspective,
+        summary=_summary(entry, title, source),
     )
+
+
+def _summary(entry: Any, title: str, source: str) -> str:
+    """The entry's description as plain text, whitespace collapsed, at most ``SUMMARY_LIMIT``
+    characters; "" when it only repeats the headline (and the outlet), as every Google News
+    description does (``<a href=…>headline</a>&nbsp;&nbsp;<font …>outlet</font>``)."""
+    value = str(entry.get("summary", ""))
+    detail = entry.get("summary_detail")
+    # RSS descriptions are HTML; a summary copied from Atom content carries no type.
+    kind = detail.get("type", "text/html") if isinstance(detail, dict) else "text/html"
+    if kind in ("text/html", "application/xhtml+xml"):
+        value = html.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", value)))
+    text = " ".join(_CONTROL_RUN.sub(" ", value).split())
+    headline = " ".join(title.split())
+    if text in ("", headline, f"{headline} {source}"):
+        return ""
+    if len(text) > SUMMARY_LIMIT:
+        text = text[: SUMMARY_LIMIT - 1].rstrip() + "…"
+    return text

@@ -1,15 +1,19 @@
 """Fetch stage: download every feed of the given topics and store one raw run per topic.
 
-All feeds of all topics share one ``httpx.AsyncClient`` and a semaphore of
-``config.fetch.concurrency``. A feed that fails (timeout, connection error, HTTP error, a body
-that is not a feed or is too large) becomes an ``error`` line in the run's report; it never
-stops the run. Every request goes through ``_get``: the place for request policy such as
-retries, conditional GET and refusing private addresses.
+All feeds of all topics share one ``httpx.AsyncClient`` (``fetch_http.Fetcher`` holds the
+request policy: deadline per request, body cap, redirects, the SSRF guard, per-host slots)
+and a semaphore of ``config.fetch.concurrency``. Around each feed this module adds
+conditional GET (``fetch_state``), retries with backoff, the stage deadline, parsing and the
+per-feed log line. A feed that fails becomes an ``error`` line in the run's report; it never
+stops the run, and nothing stored earlier is overwritten.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,15 +21,23 @@ from datetime import UTC, datetime
 
 import httpx
 
-from newsprism import USER_AGENT, models
+from newsprism import USER_AGENT, fetch_state, models, netguard
 from newsprism.config import Config, Feed, FetchSettings, Topic
 from newsprism.feeds import NotAFeed, parse_feed
+from newsprism.fetch_http import ACCEPT, ACCEPT_ENCODING, Fetcher, FetchError, Response
+from newsprism.fetch_state import Validators
 from newsprism.models import Article, FeedReport, RawRun
+from newsprism.offload import Offload
 from newsprism.store import Store
 
-ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-          "text/xml;q=0.9, */*;q=0.1")
-MAX_REDIRECTS = 5
+__all__ = ["ACCEPT", "fetch_topics", "fetch_topics_async", "run_id"]
+
+log = logging.getLogger(__name__)
+# A library logs only where its user configured logging (the Lambda handler hands this
+# logger to Powertools); without this, warnings would reach stderr through logging's
+# last-resort handler, doubling the command line's own progress lines.
+log.addHandler(logging.NullHandler())
+
 # With a deadline, a request is only started if it can time out before the deadline, with
 # this much left over to store the runs.
 DEADLINE_MARGIN = 1.0
@@ -33,74 +45,88 @@ DEADLINE_MARGIN = 1.0
 Progress = Callable[[Topic, FeedReport], None]
 
 
-class FetchError(Exception):
-    """A feed could not be downloaded; ``reason`` is the short text the report shows."""
+@dataclass(frozen=True)
+class _Outcome:
+    """One feed's result in this run."""
 
-    def __init__(self, reason: str, http_status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.http_status = http_status
+    report: FeedReport
+    articles: list[Article]
+    size: int = 0  # body bytes, after decompression
+    # validators to store once the run is stored (empty ones delete the state); None: keep
+    state: Validators | None = None
 
 
 @dataclass(frozen=True)
-class _Response:
-    url: str  # after redirects: the base for relative links in the body
-    status: int
-    content_type: str
-    body: bytes
+class _Clock:
+    """When the stage may still start a request (None: no deadline)."""
+
+    last_start: float | None
+
+    def allows(self, wait: float = 0.0) -> bool:
+        loop_time = asyncio.get_running_loop().time()
+        return self.last_start is None or loop_time + wait <= self.last_start
 
 
 def fetch_topics(config: Config, topics: Sequence[Topic], data: Store, now: datetime, *,
                  transport: httpx.AsyncBaseTransport | None = None,
+                 resolve: netguard.Resolver | None = None,
                  progress: Progress | None = None,
                  deadline: float | None = None) -> list[RawRun]:
     """Fetch every feed of ``topics``, store one raw run per topic at ``run.key``, return them.
 
     ``now`` is the run's clock (``fetched_at`` and the run id). ``deadline`` is the wall time
     in seconds the caller can give (Lambda's remaining time): requests that could not finish
-    in time are not started and are reported as ``error: deadline``.
+    in time are not started and are reported as ``error: deadline``. ``transport`` replaces
+    the network (tests); ``resolve`` replaces DNS for the SSRF guard — by default the system
+    resolver over the network, and no name resolution at all with a caller's transport.
     """
     return asyncio.run(fetch_topics_async(config, topics, data, now, transport=transport,
-                                          progress=progress, deadline=deadline))
+                                          resolve=resolve, progress=progress,
+                                          deadline=deadline))
 
 
 async def fetch_topics_async(config: Config, topics: Sequence[Topic], data: Store,
                              now: datetime, *,
                              transport: httpx.AsyncBaseTransport | None = None,
+                             resolve: netguard.Resolver | None = None,
                              progress: Progress | None = None,
                              deadline: float | None = None) -> list[RawRun]:
     """``fetch_topics`` for callers that already run an event loop."""
-    now = now.astimezone(UTC)
     settings = config.fetch
-    loop = asyncio.get_running_loop()
-    last_start = None
-    if deadline is not None:
-        last_start = loop.time() + deadline - settings.timeout - DEADLINE_MARGIN
-    semaphore = asyncio.Semaphore(settings.concurrency)
-
-    async with _client(settings, transport) as client:
-
-        async def one(topic: Topic, feed: Feed) -> tuple[FeedReport, list[Article]]:
-            result: tuple[FeedReport, list[Article]]
-            async with semaphore:
-                if last_start is not None and loop.time() > last_start:
-                    result = _report(feed, "error", error="deadline", attempts=0), []
-                else:
-                    result = await _fetch_feed(client, feed, settings, now)
-            if progress is not None:
-                progress(topic, result[0])
-            return result
-
-        results = await asyncio.gather(*(one(t, f) for t in topics for f in t.feeds))
-
-    runs = []
-    start = 0
-    for topic in topics:
-        run = _run(topic, now, results[start:start + len(topic.feeds)])
-        start += len(topic.feeds)
-        data.write(run.key, models.dumps(run.to_dict()))
-        runs.append(run)
-    return runs
+    clock = _Clock(None if deadline is None else
+                   asyncio.get_running_loop().time() + deadline - settings.timeout
+                   - DEADLINE_MARGIN)
+    pins: dict[str, tuple[str, ...]] = {}
+    if transport is None:
+        transport = netguard.pinned_transport(pins, httpx.Limits(
+            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency))
+        resolve = resolve or netguard.system_resolve
+    headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
+    offload = Offload(jobs=sum(len(topic.feeds) for topic in topics))
+    try:
+        async with httpx.AsyncClient(transport=transport, headers=headers,
+                                     timeout=httpx.Timeout(settings.timeout),
+                                     follow_redirects=False) as client:
+            stage = _Stage(Fetcher(client=client, settings=settings, resolve=resolve, pins=pins),
+                           data, now.astimezone(UTC), asyncio.Semaphore(settings.concurrency),
+                           clock, offload, progress)
+            results = await asyncio.gather(*(stage.topic(topic) for topic in topics),
+                                           return_exceptions=True)
+    finally:
+        offload.close()
+    stored = []
+    for result in results:
+        if isinstance(result, BaseException):
+            # A run that could not be stored (the others are). No validators are kept, so
+            # the next run asks for every feed in full: nothing is taken as already seen.
+            raise result
+        stored.append(result)
+    # Only now that their articles are stored may a later run be answered "not modified".
+    for _, outcomes in stored:
+        for outcome in outcomes:
+            if outcome.state is not None:
+                fetch_state.save(data, outcome.state)
+    return [run for run, _ in stored]
 
 
 def run_id(moment: datetime) -> str:
@@ -109,32 +135,130 @@ def run_id(moment: datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%S") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def _run(topic: Topic, now: datetime,
-         results: Sequence[tuple[FeedReport, list[Article]]]) -> RawRun:
+@dataclass
+class _Stage:
+    """What the feeds of one fetch run share."""
+
+    fetcher: Fetcher
+    data: Store
+    now: datetime
+    semaphore: asyncio.Semaphore  # requests in flight (and bodies in memory)
+    clock: _Clock
+    offload: Offload
+    progress: Progress | None
+
+    async def topic(self, topic: Topic) -> tuple[RawRun, list[_Outcome]]:
+        """Fetch the topic's feeds and store its run as soon as they are done, while other
+        topics still download."""
+        outcomes = await asyncio.gather(*(self.feed(topic, feed) for feed in topic.feeds))
+        run = _run(topic, self.now, outcomes)
+        run = await asyncio.to_thread(_unused_run_id, self.data, run)
+        document = await self.offload.run(_serialized, run)
+        await asyncio.to_thread(self.data.write, run.key, document)
+        return run, outcomes
+
+    async def feed(self, topic: Topic, feed: Feed) -> _Outcome:
+        outcome = await self.fetch(feed)
+        _log(topic, outcome)
+        if self.progress is not None:
+            self.progress(topic, outcome.report)
+        return outcome
+
+    async def fetch(self, feed: Feed) -> _Outcome:
+        """Download and parse one feed, retrying what may pass; every failure is a report."""
+        started = time.monotonic()
+        previous = await asyncio.to_thread(fetch_state.load, self.data, feed.fetch_url)
+        conditional = previous.request_headers() if previous else {}
+        attempts = 0
+        while True:
+            # The slot is held while parsing too: at most `concurrency` bodies in memory.
+            async with self.semaphore:
+                if not self.clock.allows():
+                    return _Outcome(_report(feed, "error", error="deadline", attempts=attempts,
+                                            started=started), [])
+                attempts += 1
+                try:
+                    response = await self.fetcher.get(feed.fetch_url, conditional)
+                except FetchError as exc:
+                    error = exc
+                else:
+                    return await self.parse(response, feed, previous, started, attempts)
+            reason, delay = _retry(error, attempts, self.fetcher.settings)
+            if delay is None or not self.clock.allows(delay):
+                return _Outcome(_report(feed, "error", error=reason, started=started,
+                                        http_status=error.http_status, attempts=attempts), [])
+            await asyncio.sleep(delay)
+
+    async def parse(self, response: Response, feed: Feed, previous: Validators | None,
+                    started: float, attempts: int) -> _Outcome:
+        if response.status == 304:
+            return _Outcome(_report(feed, "not_modified", http_status=304, started=started,
+                                    attempts=attempts), [])
+        try:
+            articles = await self.offload.run(parse_feed, response.body, feed, response.url,
+                                              self.now, content_type=response.content_type)
+        except NotAFeed as exc:
+            error = f"not a feed: {_short(str(exc))}"
+        except Exception as exc:  # a parser bug on hostile input must not sink the run
+            error = f"parse error: {_short(f'{type(exc).__name__}: {exc}')}"
+        else:
+            state = fetch_state.from_response(feed.fetch_url, response.headers)
+            changed = state != previous and (state or previous)
+            return _Outcome(_report(feed, "ok", http_status=response.status, started=started,
+                                    articles=len(articles), attempts=attempts), articles,
+                            size=len(response.body), state=state if changed else None)
+        return _Outcome(_report(feed, "error", error=error, http_status=response.status,
+                                started=started, attempts=attempts), [],
+                        size=len(response.body))
+
+
+def _unused_run_id(data: Store, run: RawRun) -> RawRun:
+    """``run``, or ``run`` as ``{run_id}-2``, ``-3``… when a run at its clock is stored.
+
+    Fetching twice at one ``--now`` must not replace the first run: its feeds may answer
+    "not modified" the second time, and the first run is then the only copy of their articles.
+    """
+    candidate, number = run, 1
+    while data.exists(candidate.key):
+        number += 1
+        candidate = dataclasses.replace(run, run_id=f"{run.run_id}-{number}")
+    return candidate
+
+
+def _serialized(run: RawRun) -> bytes:
+    return models.dumps(run.to_dict())
+
+
+def _run(topic: Topic, now: datetime, outcomes: Sequence[_Outcome]) -> RawRun:
     """One topic's run: reports in configuration order, articles in feed then entry order,
     each id once (the first occurrence wins)."""
     seen: set[str] = set()
     articles = []
-    for _, feed_articles in results:
-        for article in feed_articles:
+    for outcome in outcomes:
+        for article in outcome.articles:
             if article.id not in seen:
                 seen.add(article.id)
                 articles.append(article)
     return RawRun(topic=topic.id, run_id=run_id(now), fetched_at=now,
-                  feeds=tuple(report for report, _ in results), articles=tuple(articles))
+                  feeds=tuple(outcome.report for outcome in outcomes), articles=tuple(articles))
 
 
-def _client(settings: FetchSettings,
-            transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=transport,
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
-        timeout=httpx.Timeout(settings.timeout),
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
-        limits=httpx.Limits(max_connections=settings.concurrency,
-                            max_keepalive_connections=settings.concurrency),
-    )
+def _retry(error: FetchError, attempts: int, settings: FetchSettings) -> tuple[str, float | None]:
+    """The report's reason and how long to wait before trying again (None: do not retry).
+
+    Exponential backoff with jitter (between half and all of ``backoff * 2**n``) spreads the
+    retries of many clients; a ``Retry-After`` longer than that is waited for, one longer
+    than ``max_retry_after`` is not (the feed is reported instead).
+    """
+    if not error.retryable or attempts > settings.retries:
+        return error.reason, None
+    delay = settings.backoff * 2 ** (attempts - 1) * random.uniform(0.5, 1.0)
+    if error.retry_after is not None:
+        if error.retry_after > settings.max_retry_after:
+            return (f"{error.reason} (Retry-After {error.retry_after:g}s exceeds "
+                    f"{settings.max_retry_after:g}s)"), None
+        delay = max(delay, error.retry_after)
+    return error.reason, delay
 
 
 def _report(feed: Feed, status: models.FeedStatus, *, error: str = "",
@@ -146,71 +270,18 @@ def _report(feed: Feed, status: models.FeedStatus, *, error: str = "",
                       elapsed_ms=elapsed_ms, attempts=attempts)
 
 
-async def _fetch_feed(client: httpx.AsyncClient, feed: Feed, settings: FetchSettings,
-                      now: datetime) -> tuple[FeedReport, list[Article]]:
-    """Download and parse one feed; every failure becomes an error report."""
-    started = time.monotonic()
-    try:
-        response = await _get(client, feed.fetch_url, settings)
-    except FetchError as exc:
-        return _report(feed, "error", error=exc.reason, http_status=exc.http_status,
-                       started=started), []
-    try:
-        # In a thread: a large feed takes a while to parse and would stall the other requests.
-        articles = await asyncio.to_thread(parse_feed, response.body, feed, response.url, now,
-                                           content_type=response.content_type)
-    except NotAFeed as exc:
-        error = f"not a feed: {_short(str(exc))}"
-    except Exception as exc:  # a feedparser bug on hostile input must not sink the run
-        error = f"parse error: {_describe(exc)}"
-    else:
-        return _report(feed, "ok", http_status=response.status, articles=len(articles),
-                       started=started), articles
-    return _report(feed, "error", error=error, http_status=response.status, started=started), []
-
-
-async def _get(client: httpx.AsyncClient, url: str, settings: FetchSettings) -> _Response:
-    """GET ``url`` within ``settings.timeout`` overall, reading at most ``settings.max_bytes``.
-
-    httpx's own timeouts bound each read, not the whole exchange: a server trickling bytes
-    would never trip them, hence the overall deadline around everything.
-    """
-    status: int | None = None
-    try:
-        async with asyncio.timeout(settings.timeout), client.stream("GET", url) as response:
-            status = response.status_code
-            if not response.is_success:
-                reason = f"HTTP {status} {response.reason_phrase}".strip()
-                raise FetchError(reason, status)
-            body = await _read_capped(response, settings.max_bytes)
-            return _Response(url=str(response.url), status=status,
-                             content_type=response.headers.get("content-type", ""), body=body)
-    except TimeoutError:
-        raise FetchError(f"timeout after {settings.timeout:g}s", status) from None
-    except httpx.TooManyRedirects:
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects", status) from None
-    except httpx.TimeoutException:
-        raise FetchError(f"timeout after {settings.timeout:g}s", status) from None
-    except httpx.HTTPError as exc:
-        raise FetchError(_describe(exc), status) from None
-
-
-async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    """The decompressed body, refusing it as soon as it grows past ``max_bytes``
-    (a small gzip body can inflate to gigabytes)."""
-    chunks = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(f"body exceeds {max_bytes} bytes", response.status_code)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip()
-    return _short(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+def _log(topic: Topic, outcome: _Outcome) -> None:
+    """One line per feed; under Lambda, Powertools' formatter adds the fields as JSON keys."""
+    report = outcome.report
+    fields = {"topic": topic.id, "url": report.url, "status": report.status,
+              "http_status": report.http_status, "attempts": report.attempts,
+              "bytes": outcome.size, "articles": report.articles, "ms": report.elapsed_ms,
+              "error": report.error}
+    log.log(logging.WARNING if report.status == "error" else logging.INFO,
+            "feed %s %s http=%s attempts=%d bytes=%d articles=%d ms=%d%s", report.status,
+            report.url, report.http_status, report.attempts, outcome.size, report.articles,
+            report.elapsed_ms, f" error={report.error}" if report.error else "",
+            extra={"feed": fields})
 
 
 def _short(text: str, limit: int = 200) -> str:

@@ -190,15 +190,18 @@ class RelatedReport:
     url: str
     source: str
     perspective: str
+    id: str = ""  # the article id (issue 5: the next day's repeat check matches on it)
+    reason: str = ""  # why it went to that perspective, as ListedArticle.reason
 
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "url": self.url, "source": self.source,
-                "perspective": self.perspective}
+                "perspective": self.perspective, "id": self.id, "reason": self.reason}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RelatedReport:
         return cls(title=str(data["title"]), url=str(data["url"]), source=str(data["source"]),
-                   perspective=str(data.get("perspective", "")))
+                   perspective=str(data.get("perspective", "")), id=str(data.get("id", "")),
+                   reason=str(data.get("reason", "")))
 
 
 @dataclass(frozen=True)
@@ -254,16 +257,45 @@ class Coverage:
     on_topic: int = 0
     listed: int = 0
     thin: bool = False  # fewer listed than the health threshold: the site warns
+    stories: int = 0  # stories it leads once on-topic reports are grouped (issue 5)
+    new_stories: int = 0  # of those, not repeats of the previous digest
 
     def to_dict(self) -> dict[str, Any]:
         return {"fetched": self.fetched, "in_window": self.in_window, "on_topic": self.on_topic,
-                "listed": self.listed, "thin": self.thin}
+                "listed": self.listed, "thin": self.thin, "stories": self.stories,
+                "new_stories": self.new_stories}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Coverage:
         return cls(fetched=int(data.get("fetched", 0)), in_window=int(data.get("in_window", 0)),
                    on_topic=int(data.get("on_topic", 0)), listed=int(data.get("listed", 0)),
-                   thin=bool(data.get("thin", False)))
+                   thin=bool(data.get("thin", False)), stories=int(data.get("stories", 0)),
+                   new_stories=int(data.get("new_stories", 0)))
+
+
+@dataclass(frozen=True)
+class ExcludedArticle:
+    """An article of the window that the digest does not list, and why (issue 5)."""
+
+    id: str
+    title: str
+    source: str
+    perspective: str  # where it would have gone
+    reason: str  # why there, as ListedArticle.reason
+    dropped: str  # "off_topic", "repeat" or "not_selected"
+    detail: str = ""  # e.g. the keyword group it misses, the digest that listed it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "source": self.source,
+                "perspective": self.perspective, "reason": self.reason, "dropped": self.dropped,
+                "detail": self.detail}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExcludedArticle:
+        return cls(id=str(data["id"]), title=str(data.get("title", "")),
+                   source=str(data.get("source", "")), perspective=str(data.get("perspective", "")),
+                   reason=str(data.get("reason", "")), dropped=str(data.get("dropped", "")),
+                   detail=str(data.get("detail", "")))
 
 
 @dataclass(frozen=True)
@@ -280,6 +312,7 @@ class Classified:
     stats: dict[str, int] = field(default_factory=dict)
     runs: tuple[str, ...] = ()  # the raw run files read
     coverage: dict[str, Coverage] = field(default_factory=dict)  # by perspective id
+    excluded: tuple[ExcludedArticle, ...] = ()  # the window's articles not listed, and why
 
     @property
     def key(self) -> str:
@@ -302,6 +335,7 @@ class Classified:
             "stats": dict(self.stats),
             "runs": list(self.runs),
             "coverage": {pid: c.to_dict() for pid, c in self.coverage.items()},
+            "excluded": [article.to_dict() for article in self.excluded],
         }
 
     @classmethod
@@ -320,6 +354,7 @@ class Classified:
             runs=tuple(str(r) for r in data.get("runs", [])),
             coverage={str(pid): Coverage.from_dict(c)
                       for pid, c in data.get("coverage", {}).items()},
+            excluded=tuple(ExcludedArticle.from_dict(a) for a in data.get("excluded", [])),
         )
 
 

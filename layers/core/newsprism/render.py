@@ -1,25 +1,37 @@
 """The render stage: stored digests -> the static site (DESIGN "Site").
 
-Every page links to the others with relative URLs, so the site works under any base path, from
-``newsprism serve`` and straight from the disk. Pages carry a Content-Security-Policy that
-allows no script at all and only the site's own stylesheet; Jinja's autoescaping escapes every
-piece of feed text, and only http(s) URLs become links.
+Publishing a day writes that digest's page, Markdown and JSON, refreshes its neighbours' pages
+(they gain a "next" or "previous" link), and rebuilds the index, the topic's archive, the
+feeds and the sitemap from the site's manifest (see manifest.py): a fixed number of requests
+whatever the size of the archive. ``render_all`` rebuilds everything from the stored digests.
+
+Pages carry a Content-Security-Policy that allows no script at all and nothing from another
+host; Jinja's autoescaping escapes every piece of feed text, and only http(s) URLs become
+links (views.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from functools import cache
 from importlib import resources
+from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from .atom import FeedItem, atom_feed
+from .manifest import FEED_ENTRIES, PREFIX, Entry, TopicManifest, empty_manifest, load_manifests
 from .markdown import render_markdown
-from .models import Bullet, Digest, ListedArticle, dumps, format_time, loads
-from .store import Store
+from .models import Digest, loads
+from .sitemap import sitemap
+from .store import NotFound, Store
+from .svg import Segment, balance_bar
+from .urls import feed_path, parse_base_url
+from .views import DigestView, digest_view, long_date, month_label, tone
 
 # Pages that change whenever a digest is added: readers and caches look again soon.
 INDEX_CACHE = "public, max-age=300"
@@ -27,166 +39,205 @@ INDEX_CACHE = "public, max-age=300"
 PAGE_CACHE = "public, max-age=3600"
 # A digest's Markdown and JSON only change when the day is re-run.
 DATED_CACHE = "public, max-age=86400"
-# The stylesheet's name carries no content hash, so it cannot be cached as immutable.
-ASSET_CACHE = "public, max-age=3600"
+# Asset names carry a hash of their content: a changed file is a new name.
+ASSET_CACHE = "public, max-age=31536000, immutable"
+# Read back by the next render; never worth caching on the way.
+MANIFEST_CACHE = "no-cache"
 
 _DIGEST_KEY = re.compile(r"^digests/([a-z0-9][a-z0-9-]*)/(\d{4}-\d{2}-\d{2})\.json$")
-_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)  # no "javascript:", "data:", " http:"
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}$")
-# Spelled out rather than strftime("%B"), which follows the process locale.
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_ASSETS = {"css": "style.css", "icon": "icon.svg"}
 
 
 @dataclass(frozen=True)
-class RelatedView:
-    """Another outlet's report of the same story."""
-
-    outlet: str
-    title: str
-    href: str | None
-
-
-@dataclass(frozen=True)
-class SourceView:
-    """One listed article as the page shows it."""
-
-    number: int  # its number in the list, the same as in the Markdown
-    anchor: str  # "a-{id}"; "" for a repeated id, so anchors stay unique
-    title: str
-    href: str | None  # None: not a web URL, shown as text
-    outlet: str
-    locale: str  # "en-US"
-    language: str  # for the title's lang attribute; "" when unusable
-    published: str  # YYYY-MM-DD (UTC)
-    published_iso: str
-    related: tuple[RelatedView, ...]
-
-
-@dataclass(frozen=True)
-class BulletView:
-    text: str
-    cites: tuple[SourceView, ...]  # only listed articles: every citation has its anchor
-
-
-@dataclass(frozen=True)
-class PerspectiveView:
-    id: str
-    name: str
-    count: int
-    bullets: tuple[BulletView, ...]
-    sources: tuple[SourceView, ...]
-
-
-@dataclass(frozen=True)
-class DigestView:
-    """Everything a page needs to show one digest, precomputed so templates stay simple."""
+class DayView:
+    """One published digest as the index and the archive list it."""
 
     topic: str
-    topic_name: str
     date: str
-    generated_at: str  # ISO 8601, for <time datetime>
-    generated_label: str  # "2026-02-12 04:00 UTC"
-    article_count: int
-    overall: tuple[BulletView, ...]
-    perspectives: tuple[PerspectiveView, ...]
-    summarizer: str
+    label: str  # "Thursday 12 February 2026"
+    articles: int
+    segments: tuple[Segment, ...]
+    balance: Markup
+    blindspots: int
+    thin: tuple[str, ...]  # names of the thin sides
+    lead: str
+    highlights: tuple[str, ...]  # the overall highlights, where the manifest keeps them
 
 
-def render_digest(data: Store, site: Store, topic_id: str, date: str) -> list[str]:
+@dataclass(frozen=True)
+class TopicView:
+    """A topic on the index: its newest digest and the size of its archive."""
+
+    id: str
+    name: str
+    latest: DayView
+    days: int  # digests in its archive
+
+
+def render_digest(data: Store, site: Store, topic_id: str, date: str, *,
+                  base_url: str | None = None) -> list[str]:
     """Publish one stored digest, and refresh the pages that list or link to it."""
-    digest = _load(data, topic_id, date)  # raises NotFound for a digest that was never stored
-    catalog = _catalog(data)
-    dates = catalog[topic_id] = sorted({*catalog.get(topic_id, []), date})
-    keys = _write_digest(site, digest, dates)
-    # The neighbours' pages link to this one as their "next" and "previous".
-    for neighbour in _neighbours(dates, date):
-        if neighbour:
-            keys += _write_digest(site, _load(data, topic_id, neighbour), dates, page_only=True)
-    keys += _write_listings(data, site, dict(sorted(catalog.items())))
+    base = parse_base_url(base_url)
+    # Raises NotFound for a digest that was never stored.
+    digest, stored = _load(data, topic_id, date)
+    view = digest_view(digest)
+    manifests = load_manifests(site)
+    before = manifests.get(topic_id, empty_manifest(topic_id))
+    manifest = manifests[topic_id] = before.with_digest(view)
+    previous, following = manifest.neighbours(date)
+    keys = _write_digest(site, view, previous, following, base, sources=(digest, stored))
+    if date not in before.dates:  # a new day: the days around it gain a link to it
+        for neighbour in (previous, following):
+            if neighbour:
+                keys += _refresh_page(data, site, manifest, neighbour, base)
+    keys += _write_listings(site, manifests, [topic_id], base)
+    # The manifest goes last: if anything above fails, the rerun sees a new day again.
+    keys.append(_write(site, manifest.key, manifest.to_bytes(), MANIFEST_CACHE))
     return sorted(keys)
 
 
-def render_all(data: Store, site: Store) -> list[str]:
-    """Rebuild the whole site from the stored digests."""
-    catalog = _catalog(data)
-    keys = []
-    for topic_id, dates in catalog.items():
-        for date in dates:
-            keys += _write_digest(site, _load(data, topic_id, date), dates)
-    keys += _write_listings(data, site, catalog)
-    return sorted(keys)
-
-
-def _catalog(data: Store) -> dict[str, list[str]]:
-    """The stored digests: topic id -> its dates, oldest first; topics sorted by id."""
+def render_all(data: Store, site: Store, *, base_url: str | None = None) -> list[str]:
+    """Rebuild the whole site, and its manifests, from the stored digests."""
+    base = parse_base_url(base_url)
     catalog: dict[str, list[str]] = {}
     for key in data.list("digests/"):
         if match := _DIGEST_KEY.match(key):
             catalog.setdefault(match.group(1), []).append(match.group(2))
-    return {topic: sorted(dates) for topic, dates in sorted(catalog.items())}
+    manifests: dict[str, TopicManifest] = {}
+    keys: list[str] = []
+    for topic_id, dates in sorted(catalog.items()):
+        dates.sort()
+        manifest = empty_manifest(topic_id)
+        for index, date in enumerate(dates):
+            digest, stored = _load(data, topic_id, date)
+            view = digest_view(digest)
+            manifest = manifest.with_digest(view)
+            previous = dates[index - 1] if index else None
+            following = dates[index + 1] if index + 1 < len(dates) else None
+            keys += _write_digest(site, view, previous, following, base,
+                                  sources=(digest, stored))
+        manifests[topic_id] = manifest
+    if not manifests:
+        return []
+    keys += _write_listings(site, manifests, list(manifests), base)
+    for manifest in manifests.values():
+        keys.append(_write(site, manifest.key, manifest.to_bytes(), MANIFEST_CACHE))
+    for key in site.list(PREFIX):  # topics with no stored digest left leave the index
+        if key.endswith(".json") and key[len(PREFIX):-5] not in manifests:
+            site.delete(key)
+    return sorted(keys)
 
 
-def _load(data: Store, topic_id: str, date: str) -> Digest:
+def _load(data: Store, topic_id: str, date: str) -> tuple[Digest, bytes]:
+    """The stored digest, and its bytes: the site publishes those as the digest's JSON."""
     key = f"digests/{topic_id}/{date}.json"
-    return Digest.from_dict(loads(data.read(key), name=key))
+    stored = data.read(key)
+    return Digest.from_dict(loads(stored, name=key)), stored
 
 
-def _neighbours(dates: Sequence[str], date: str) -> tuple[str | None, str | None]:
-    """The dates before and after ``date`` among ``dates`` (sorted), None at either end."""
-    position = dates.index(date)
-    before = dates[position - 1] if position > 0 else None
-    after = dates[position + 1] if position + 1 < len(dates) else None
-    return before, after
+def _refresh_page(data: Store, site: Store, manifest: TopicManifest, date: str,
+                  base: str | None) -> list[str]:
+    try:
+        digest, _ = _load(data, manifest.topic, date)
+    except NotFound:  # its data is gone: its page stays as it was
+        return []
+    previous, following = manifest.neighbours(date)
+    return _write_digest(site, digest_view(digest), previous, following, base)
 
 
-def _write_digest(site: Store, digest: Digest, dates: Sequence[str], *,
-                  page_only: bool = False) -> list[str]:
-    topic, date = digest.classified.topic, digest.classified.date
-    previous, following = _neighbours(dates, date)
-    page = _template("digest.html").render(
-        digest=digest_view(digest), previous=previous, next=following, root="../../",
-    )
-    written = [_write(site, f"{topic}/{date}/index.html", page.encode(), PAGE_CACHE)]
-    if not page_only:
+def _write_digest(site: Store, view: DigestView, previous: str | None,
+                  following: str | None, base: str | None, *,
+                  sources: tuple[Digest, bytes] | None = None) -> list[str]:
+    """The digest's page; with its ``sources`` (the digest and its stored bytes) its
+    Markdown and JSON too."""
+    topic, date = view.topic, view.date
+    page = _render("digest.html", root="../../", base=base, canonical=f"{topic}/{date}/",
+                   digest=view, previous=previous, next=following,
+                   previous_label=long_date(previous) if previous else "",
+                   next_label=long_date(following) if following else "",
+                   topic_feed="../feed.xml")
+    written = [_write(site, f"{topic}/{date}/index.html", page, PAGE_CACHE)]
+    if sources:
+        digest, stored = sources
         written.append(_write(site, f"{topic}/{date}.md", render_markdown(digest).encode(),
                               DATED_CACHE))
-        written.append(_write(site, f"{topic}/{date}.json", dumps(digest.to_dict()), DATED_CACHE))
+        written.append(_write(site, f"{topic}/{date}.json", stored, DATED_CACHE))
     return written
 
 
-def _write_listings(data: Store, site: Store, catalog: dict[str, list[str]]) -> list[str]:
-    """The topic archives, the site index, the 404 page and the stylesheet."""
-    latest = {topic_id: _load(data, topic_id, dates[-1]) for topic_id, dates in catalog.items()}
+def _write_listings(site: Store, manifests: Mapping[str, TopicManifest],
+                    changed: Sequence[str], base: str | None) -> list[str]:
+    """The archives and feeds of the ``changed`` topics; the index, the site feed, the
+    sitemap, the about and 404 pages and the assets."""
     written = []
-    for topic_id, digest in latest.items():
-        newest_first = list(reversed(catalog[topic_id]))
-        page = _template("archive.html").render(
-            topic_name=digest.classified.topic_name, dates=newest_first,
-            months=_by_month(newest_first), root="../",
-        )
-        written.append(_write(site, f"{topic_id}/index.html", page.encode(), INDEX_CACHE))
-    views = [digest_view(digest) for digest in latest.values()]
-    index = _template("index.html").render(topics=views, root="")
-    written.append(_write(site, "index.html", index.encode(), INDEX_CACHE))
-    # The 404 page is served at whatever path was missing, so it can only use root-relative
-    # links; under another base path it shows unstyled, which is acceptable for an error page.
-    written.append(_write(site, "404.html", _template("404.html").render(root="/").encode(),
+    for topic_id in changed:
+        manifest = manifests[topic_id]
+        days = [_day_view(manifest, entry) for entry in reversed(manifest.entries)]
+        months: dict[str, list[DayView]] = {}
+        for day in days:
+            months.setdefault(day.date[:7], []).append(day)
+        page = _render("archive.html", root="../", base=base, canonical=f"{topic_id}/",
+                       topic_id=topic_id, topic_name=manifest.name, days=days,
+                       months=[(key, month_label(key), group) for key, group in months.items()],
+                       perspectives=_segments(manifest, manifest.latest),
+                       topic_feed="feed.xml")
+        written.append(_write(site, f"{topic_id}/index.html", page, INDEX_CACHE))
+        feed = atom_feed(_feed_items(manifest), path=feed_path(topic_id),
+                         title=f"{manifest.name} — newsprism",
+                         subtitle=f"Daily digests of {manifest.name}, every side's outlets",
+                         alternate=f"{topic_id}/", base=base)
+        written.append(_write(site, feed_path(topic_id), feed, INDEX_CACHE))
+
+    topics = [
+        TopicView(topic_id, m.name, _day_view(m, m.latest), len(m.entries))
+        for topic_id, m in manifests.items() if m.entries
+    ]
+    written.append(_write(site, "index.html",
+                          _render("index.html", root="", base=base, canonical="", topics=topics),
                           INDEX_CACHE))
-    stylesheet = resources.files("newsprism").joinpath("assets", "style.css").read_bytes()
-    written.append(_write(site, "assets/style.css", stylesheet, ASSET_CACHE))
+    items = [item for m in manifests.values() for item in _feed_items(m)]
+    items = sorted(items, key=lambda i: (i.entry.generated_at, i.topic))[-FEED_ENTRIES:]
+    feed = atom_feed(items, path=feed_path(), title="newsprism",
+                     subtitle="Daily news digests, split by the country of each outlet",
+                     alternate="", base=base)
+    written.append(_write(site, feed_path(), feed, INDEX_CACHE))
+    if base:  # the sitemap protocol has absolute URLs only: no base URL, no sitemap
+        written.append(_write(site, "sitemap.xml", sitemap(manifests, base), INDEX_CACHE))
+    written.append(_write(site, "about.html", _render("about.html", root="", base=base,
+                                                      canonical="about.html"), INDEX_CACHE))
+    # The 404 page is served at whatever path was missing, so its links cannot be relative:
+    # they start at the site's base URL, or at the host's root without one.
+    written.append(_write(site, "404.html", _render("404.html", root=base or "/", base=base,
+                                                    canonical=None), INDEX_CACHE))
+    for name, body in _assets().values():
+        written.append(_write(site, name, body, ASSET_CACHE))
     return written
 
 
-def _by_month(dates: Sequence[str]) -> list[tuple[dict[str, str], list[str]]]:
-    """Dates grouped by month, keeping their order: ({"key": "2026-02", "label": ...}, dates)."""
-    months: dict[str, list[str]] = {}
-    for date in dates:
-        months.setdefault(date[:7], []).append(date)
-    return [
-        ({"key": key, "label": f"{_MONTHS[int(key[5:]) - 1]} {key[:4]}"}, days)
-        for key, days in months.items()
-    ]
+def _feed_items(manifest: TopicManifest) -> list[FeedItem]:
+    return [FeedItem(manifest.topic, manifest.name, entry)
+            for entry in manifest.entries[-FEED_ENTRIES:]]
+
+
+def _segments(manifest: TopicManifest, entry: Entry) -> tuple[Segment, ...]:
+    """The entry's counts in the topic's perspective order; ids the topic no longer has last."""
+    known = [p.id for p in manifest.perspectives]
+    names = {p.id: p.name for p in manifest.perspectives}
+    ids = known + sorted(set(entry.counts) - set(known))
+    return tuple(Segment(names.get(pid, pid), entry.counts.get(pid, 0),
+                         tone(known.index(pid)) if pid in names else 0) for pid in ids)
+
+
+def _day_view(manifest: TopicManifest, entry: Entry) -> DayView:
+    segments = _segments(manifest, entry)
+    names = {p.id: p.name for p in manifest.perspectives}
+    overall = entry.sections[0].bullets if entry.sections else ()
+    return DayView(
+        topic=manifest.topic, date=entry.date, label=long_date(entry.date),
+        articles=entry.articles, segments=segments, balance=balance_bar(segments),
+        blindspots=entry.blindspots, thin=tuple(names.get(p, p) for p in entry.thin),
+        lead=entry.lead, highlights=overall,
+    )
 
 
 def _write(site: Store, key: str, body: bytes, cache_control: str) -> str:
@@ -194,62 +245,30 @@ def _write(site: Store, key: str, body: bytes, cache_control: str) -> str:
     return key
 
 
-def digest_view(digest: Digest) -> DigestView:
-    """The digest as the templates show it: numbered sources, citations resolved."""
-    classified = digest.classified
-    sources: list[tuple[ListedArticle, SourceView]] = []
-    by_id: dict[str, SourceView] = {}
-    for number, listed in enumerate(classified.articles, 1):
-        view = _source_view(number, listed, first=listed.article.id not in by_id)
-        by_id.setdefault(listed.article.id, view)
-        sources.append((listed, view))
+@cache
+def _assets() -> dict[str, tuple[str, bytes]]:
+    """The stylesheet and icon under names that carry their content's hash, so that they can
+    be cached for a year: "css" -> ("assets/style.1a2b3c4d5e.css", bytes)."""
+    found = {}
+    for role, name in _ASSETS.items():
+        body = resources.files("newsprism").joinpath("assets", name).read_bytes()
+        stem, _, suffix = name.rpartition(".")
+        digest = hashlib.sha256(body).hexdigest()[:10]
+        found[role] = (f"assets/{stem}.{digest}.{suffix}", body)
+    return found
 
-    def bullets(items: Sequence[Bullet]) -> tuple[BulletView, ...]:
-        return tuple(
-            BulletView(b.text, tuple(dict.fromkeys(by_id[s] for s in b.sources if s in by_id)))
-            for b in items
-        )
 
-    perspectives = tuple(
-        PerspectiveView(
-            id=p.id, name=p.name, count=classified.count(p.id),
-            bullets=bullets(digest.highlights.perspectives.get(p.id, ())),
-            sources=tuple(view for listed, view in sources if listed.perspective == p.id),
-        )
-        for p in classified.perspectives
+def _render(template: str, *, root: str, base: str | None, canonical: str | None,
+            **context: Any) -> bytes:
+    """A page; ``root`` leads from the page to the site's root, ``canonical`` is the page's
+    site path (made absolute with the base URL, where known)."""
+    assets = {role: root + name for role, (name, _) in _assets().items()}
+    html = _environment().get_template(template).render(
+        root=root, assets=assets, site_feed=root + feed_path(),
+        canonical=base + canonical if base and canonical is not None else None,
+        **context,
     )
-    known = {p.id for p in classified.perspectives}
-    stray = tuple(view for listed, view in sources if listed.perspective not in known)
-    if stray:  # not produced by classify, but a listed article is never hidden
-        perspectives += (PerspectiveView("other", "Other", len(stray), (), stray),)
-    return DigestView(
-        topic=classified.topic, topic_name=classified.topic_name, date=classified.date,
-        generated_at=format_time(classified.generated_at),
-        generated_label=classified.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        article_count=len(sources),
-        overall=bullets(digest.highlights.overall), perspectives=perspectives,
-        summarizer=digest.summarizer,
-    )
-
-
-def _source_view(number: int, listed: ListedArticle, *, first: bool) -> SourceView:
-    article = listed.article
-    published = article.published.astimezone(UTC)
-    return SourceView(
-        number=number,
-        anchor=f"a-{article.id}" if first else "",
-        title=article.title,
-        href=article.url if _WEB_URL.match(article.url) else None,
-        outlet=article.source,
-        locale=f"{article.language}-{article.region}",
-        language=article.language if _LANGUAGE.match(article.language) else "",
-        published=published.date().isoformat(),
-        published_iso=format_time(published),
-        related=tuple(
-            RelatedView(r.source, r.title, r.url if _WEB_URL.match(r.url) else None)
-            for r in listed.related
-        ),
-    )
+    return html.encode()
 
 
 @cache
@@ -262,7 +281,3 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-
-
-def _template(name: str) -> Template:
-    return _environment().get_template(name)

@@ -9,15 +9,16 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-MIME_TYPES = {".md": "text/markdown; charset=utf-8", ".xml": "application/atom+xml",
-              ".html": "text/html; charset=utf-8", ".json": "application/json"}
+from .store import content_type
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
     """Static files, with the site's own 404 page and the content types S3 would send."""
 
     def guess_type(self, path: str | os.PathLike[str]) -> str:
-        return MIME_TYPES.get(Path(path).suffix) or super().guess_type(path)
+        # The same types the S3 site would send (store.content_type), so a local look is true.
+        guessed = content_type(Path(path).name)
+        return super().guess_type(path) if guessed == "application/octet-stream" else guessed
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"

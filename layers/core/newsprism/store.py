@@ -32,6 +32,8 @@ class NotFound(KeyError):
 
 
 def content_type(key: str) -> str:
+    if PurePosixPath(key).name == "sitemap.xml":  # the one .xml file that is not an Atom feed
+        return "application/xml"
     return CONTENT_TYPES.get(PurePosixPath(key).suffix, "application/octet-stream")
 
 
@@ -94,8 +96,9 @@ class FileStore:
 
     def list(self, prefix: str) -> list[str]:
         base = self.root / prefix if prefix else self.root
-        # The prefix may end in a partial name ("raw/us-china/2026-02"), so walk its directory.
-        directory = base if base.is_dir() else base.parent
+        # The prefix may end in a partial name ("raw/us-china/2026-02"), so walk its directory
+        # (never above the root: a missing root holds no keys).
+        directory = base if base.is_dir() or base == self.root else base.parent
         if not directory.is_dir():
             return []
         keys = []

@@ -1,0 +1,120 @@
+"""The extractive summarizer: offline, deterministic, nothing invented (issue 6).
+
+Every bullet is a listed headline, cleaned of wire prefixes ("UPDATE 1-") and of the outlet's
+name tacked on at the end (" | Reuters"), written as a sentence, and it cites the listed
+articles that report that story. Stories rank by coverage — how many perspectives, then how
+many outlets reported them — and then by recency; a section never names one story twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Bullet, Classified, Highlights, ListedArticle
+from .text import as_sentence, story_key
+
+# " - Reuters", " | Reuters", " — Reuters": the separators outlets put before their own name.
+_SUFFIX_SEPARATOR = re.compile(r"\s+[-|–—]\s*$")
+
+
+def strip_outlet_suffix(title: str, outlet: str) -> str:
+    """``title`` without a trailing `` - {outlet}`` / `` | {outlet}`` (any case).
+
+    Only the article's own outlet is stripped, so "Talks in Geneva - Analysis" or
+    "China - US" keep their dash.
+    """
+    name = outlet.strip()
+    if not name or len(title) <= len(name) or not title.casefold().endswith(name.casefold()):
+        return title
+    head = title[: -len(name)]
+    separator = _SUFFIX_SEPARATOR.search(head)
+    if separator is None or separator.start() == 0:
+        return title
+    return head[: separator.start()].rstrip()
+
+
+def bullet_text(listed: ListedArticle) -> str:
+    """A listed headline as a highlight: no wire prefix, no outlet suffix, a sentence."""
+    return as_sentence(strip_outlet_suffix(listed.article.title, listed.article.source))
+
+
+@dataclass
+class _Story:
+    """The listed reports of one story (several in "list" mode) and who covered it."""
+
+    reports: list[ListedArticle]
+    perspectives: set[str]
+    outlets: set[str]
+    newest: datetime
+    first: int  # listing position of its first report, the last tie-breaker
+
+    def rank(self) -> tuple[int, int, float, int]:
+        return (-len(self.perspectives), -len(self.outlets), -self.newest.timestamp(),
+                self.first)
+
+
+def stories(classified: Classified) -> list[_Story]:
+    """The listed articles grouped by story, best covered first.
+
+    Two listed articles are one story when classify gave them the same story id or their
+    cleaned headlines match (``story_key``): in ``stories = "list"`` mode the same wire story
+    is listed once per outlet.
+    """
+    by_key: dict[str, _Story] = {}
+    ordered: list[_Story] = []
+    for position, listed in enumerate(classified.articles):
+        keys = (f"story:{listed.story}", f"title:{story_key(bullet_text(listed))}")
+        story = next((by_key[key] for key in keys if key in by_key), None)
+        if story is None:
+            story = _Story([], set(), set(), listed.article.published, position)
+            ordered.append(story)
+        for key in keys:
+            by_key.setdefault(key, story)
+        story.reports.append(listed)
+        story.perspectives |= {listed.perspective, *listed.covered_by}
+        story.perspectives |= {r.perspective for r in listed.related if r.perspective}
+        story.outlets |= {listed.article.source, *(r.source for r in listed.related)}
+        story.newest = max(story.newest, listed.article.published)
+    return sorted(ordered, key=_Story.rank)
+
+
+def extractive_highlights(classified: Classified, count: int) -> Highlights:
+    """Overall: the stories most perspectives and outlets covered, turn about between
+    perspectives among equally covered ones. Per perspective: its own best-covered stories."""
+    ranked = stories(classified)
+    perspectives = {
+        info.id: tuple(
+            _bullet(story, info.id) for story in
+            [s for s in ranked if any(r.perspective == info.id for r in s.reports)][:count])
+        for info in classified.perspectives
+    }
+    return Highlights(overall=tuple(_bullet(s, None) for s in _balanced(ranked, count)),
+                      perspectives=perspectives)
+
+
+def _balanced(ranked: list[_Story], count: int) -> list[_Story]:
+    """The best ``count`` stories, where among stories that as many perspectives covered the
+    one from the perspective with fewest bullets so far goes first: the overall section of a
+    "US vs China" digest should not read as one side's news only."""
+    chosen: list[_Story] = []
+    used: Counter[str] = Counter()
+    remaining = list(ranked)
+    while remaining and len(chosen) < count:
+        width = len(remaining[0].perspectives)
+        tier = [story for story in remaining if len(story.perspectives) == width]
+        pick = min(tier, key=lambda story: (used[story.reports[0].perspective], story.rank()))
+        remaining.remove(pick)
+        chosen.append(pick)
+        used[pick.reports[0].perspective] += 1
+    return chosen
+
+
+def _bullet(story: _Story, perspective: str | None) -> Bullet:
+    """The story's bullet in a section: its first report there gives the text, and it cites
+    every report of the story listed there (all of them in the overall section)."""
+    reports = [r for r in story.reports if perspective is None or r.perspective == perspective]
+    return Bullet(text=bullet_text(reports[0]),
+                  sources=tuple(dict.fromkeys(r.article.id for r in reports)))

@@ -1,0 +1,80 @@
+"""Conditional GET state: each feed's validators, kept in the data store between runs.
+
+A feed that sent ``ETag`` or ``Last-Modified`` with its last full answer is asked with
+``If-None-Match`` / ``If-Modified-Since`` next time (RFC 9110 §13.1); a ``304 Not Modified``
+costs the publisher and us no body. The state lives at ``state/feeds/{sha256(url)[:16]}.json``
+and is written only once the run holding that answer's articles is stored, so a 304 never
+stands for articles that were lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import httpx
+
+from newsprism import models
+from newsprism.store import NotFound, Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a feed's last full (200) answer said about its version."""
+
+    url: str  # the configured feed URL
+    etag: str = ""
+    last_modified: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+    def request_headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    def to_dict(self) -> dict[str, str]:
+        return {"url": self.url, "etag": self.etag, "last_modified": self.last_modified}
+
+
+def from_response(url: str, headers: httpx.Headers) -> Validators:
+    """The validators of a 200 response to the feed at ``url`` (empty when it sent none)."""
+    return Validators(url=url, etag=headers.get("etag", "").strip(),
+                      last_modified=headers.get("last-modified", "").strip())
+
+
+def state_key(url: str) -> str:
+    return f"state/feeds/{hashlib.sha256(url.encode()).hexdigest()[:16]}.json"
+
+
+def load(store: Store, url: str) -> Validators | None:
+    """The stored validators of ``url``, or None. A damaged or foreign state file is ignored
+    (logged): the feed is then fetched in full, which is always safe."""
+    key = state_key(url)
+    try:
+        document = models.loads(store.read(key), name=key)
+        validators = Validators(url=str(document["url"]), etag=str(document.get("etag", "")),
+                                last_modified=str(document.get("last_modified", "")))
+    except NotFound:
+        return None
+    except (models.SchemaError, KeyError, TypeError) as exc:
+        log.warning("ignoring damaged feed state %s: %s", key, exc)
+        return None
+    return validators if validators.url == url and validators else None
+
+
+def save(store: Store, validators: Validators) -> None:
+    """Store the validators of a full answer; an answer without any removes old ones (the
+    server no longer supports conditional requests, so asking would be pointless)."""
+    key = state_key(validators.url)
+    if validators:
+        store.write(key, models.dumps(validators.to_dict()))
+    elif store.exists(key):
+        store.delete(key)

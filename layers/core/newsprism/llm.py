@@ -1,0 +1,80 @@
+"""What the summarize stage needs of a language model, whichever service serves it (issue 6).
+
+A client sends one request (a system and a user message) and returns the answer's text and
+token counts, or raises ``ModelError`` with a one-line reason when no answer can be had
+(timeout, throttled past the retries, access refused). Asking, validating, retrying an
+invalid answer once and falling back to the extractive summarizer happen in ``summarize``,
+the same for every client.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .prompt import Prompt
+
+# Waits between attempts when the service says "slow down" (throttling, 429, 503): four
+# attempts in all, seven seconds of waiting at most, well inside the summarize function's
+# timeout. No jitter: one request per digest per day cannot stampede a service.
+BACKOFF: tuple[float, ...] = (1.0, 2.0, 4.0)
+MAX_RETRY_AFTER = 20.0  # seconds: a longer Retry-After is not worth holding the function for
+
+Sleep = Callable[[float], None]
+
+
+class ModelError(Exception):
+    """No usable answer can be had from the model; the message says why, in one line."""
+
+
+class Retryable(Exception):
+    """A transient refusal: try again after ``delay`` seconds (or the backoff's own delay)."""
+
+    def __init__(self, reason: str, delay: float | None = None) -> None:
+        super().__init__(reason)
+        self.delay = delay
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    truncated: bool = False  # the model stopped at max_tokens: the JSON is likely cut off
+
+
+class ModelClient(Protocol):
+    @property
+    def name(self) -> str:
+        """"bedrock", "openai": the summarizer recorded in the digest."""
+
+    @property
+    def model(self) -> str:
+        """The model id recorded in the digest."""
+
+    def complete(self, prompt: Prompt) -> Completion: ...
+
+
+def with_backoff[T](attempt: Callable[[], T], *, sleep: Sleep = time.sleep,
+                 delays: Sequence[float] = BACKOFF) -> T:
+    """``attempt()``, called again after each wait of ``delays`` while it raises
+    ``Retryable``; when the waits are used up the last refusal becomes a ``ModelError``."""
+    for wait in delays:
+        try:
+            return attempt()
+        except Retryable as exc:
+            if exc.delay is not None and exc.delay > MAX_RETRY_AFTER:
+                raise ModelError(f"{exc} (asked to wait {exc.delay:g} s)") from None
+            sleep(exc.delay if exc.delay is not None else wait)
+    try:
+        return attempt()
+    except Retryable as exc:
+        raise ModelError(f"{exc} ({len(delays) + 1} attempts)") from None
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A service's error message as one bounded line, for a note or a log."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

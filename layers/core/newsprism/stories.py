@@ -1,0 +1,138 @@
+"""Stories: the reports of one story listed once, and the previous digest's stories.
+
+Which headlines report the same story is ``headlines.py``'s rule. A story's lead, the report
+the digest lists, is its earliest complete report; the others are kept with it as related
+reports, and the perspectives of all of them say who covered it (a blindspot when one side
+only). Against the topic's previous digest a story is a repeat unless a perspective that did
+not cover it then covers it now (issue 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from .headlines import HeadlineIndex, Headlines, group_headlines, word_ranks
+from .models import ListedArticle, RelatedReport
+
+
+@dataclass
+class Story:
+    """The reports of one story; the first is the lead, the report the digest lists."""
+
+    reports: list[ListedArticle]
+
+    @property
+    def lead(self) -> ListedArticle:
+        return self.reports[0]
+
+    def covered_by(self, order: Sequence[str]) -> tuple[str, ...]:
+        """The perspectives of its reports, in configuration order."""
+        present = {report.perspective for report in self.reports}
+        return tuple(p for p in order if p in present)
+
+    def listed(self, order: Sequence[str]) -> ListedArticle:
+        """The lead as the digest lists it: the other outlets' reports kept with it."""
+        related = tuple(
+            RelatedReport(title=r.article.title, url=r.article.url, source=r.article.source,
+                          perspective=r.perspective, id=r.article.id, reason=r.reason)
+            for r in self.reports[1:])
+        return replace(self.lead, story=self.lead.article.id, related=related,
+                       covered_by=self.covered_by(order))
+
+
+def _lead_order(report: ListedArticle) -> tuple[bool, datetime]:
+    # The earliest complete report leads: a headline Google News cut short ("...") only
+    # when every report is cut. Ties keep feed order (the sort is stable).
+    return report.article.title.rstrip().endswith(("...", "…")), report.article.published
+
+
+def group_stories(articles: Sequence[ListedArticle], *, grouped: bool,
+                  headlines: Headlines | None = None) -> list[Story]:
+    """One story per article ("list" mode) or per group of near-identical headlines, in the
+    order of each story's first article."""
+    if not grouped:
+        return [Story([article]) for article in articles]
+    headlines = Headlines() if headlines is None else headlines
+    groups = group_headlines([headlines[a.article.title] for a in articles])
+    return [Story(sorted((articles[i] for i in group), key=_lead_order)) for group in groups]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the topic's previous digest listed: per story, its articles' ids, headlines and
+    the perspectives that covered it."""
+
+    date: str
+    ids: dict[str, int]  # article id -> story number
+    titles: list[tuple[str, int]]  # (headline, story number)
+    covered: list[frozenset[str] | None]  # None: not recorded, so nothing counts as new
+
+
+@dataclass(frozen=True)
+class Repeat:
+    listed_on: str
+    new: tuple[str, ...]  # perspectives covering it now that did not then; () = a repeat
+
+
+def read_listing(document: dict[str, Any], date: str) -> Listing:
+    """The listing of a stored digest document; entries it cannot read are skipped."""
+    ids: dict[str, int] = {}
+    titles: list[tuple[str, int]] = []
+    covered: list[frozenset[str] | None] = []
+    entries = document.get("articles")
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        number = len(covered)
+        reports = [entry, *(r for r in _list(entry.get("related")) if isinstance(r, dict))]
+        for report in reports:
+            if report.get("id"):
+                ids[str(report["id"])] = number
+            if report.get("title"):
+                titles.append((str(report["title"]), number))
+        perspectives = {str(r["perspective"]) for r in reports if r.get("perspective")}
+        perspectives.update(str(p) for p in _list(entry.get("covered_by")))
+        covered.append(frozenset(perspectives) or None)
+    return Listing(date, ids, titles, covered)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def find_repeats(stories: Sequence[Story], listing: Listing, order: Sequence[str],
+                 headlines: Headlines | None = None) -> list[Repeat | None]:
+    """For each story, how it was listed before (None: it was not)."""
+    headlines = Headlines() if headlines is None else headlines
+    previous = [headlines[title] for title, _ in listing.titles]
+    today = [[headlines[r.article.title] for r in story.reports] for story in stories]
+    index = HeadlineIndex(word_ranks([*previous, *(h for hs in today for h in hs)]))
+    for headline in previous:
+        index.add(headline)
+    found: list[Repeat | None] = []
+    for story, reports in zip(stories, today, strict=True):
+        numbers = {listing.ids[r.article.id] for r in story.reports if r.article.id in listing.ids}
+        numbers.update(listing.titles[p][1] for h in reports for p in index.matches(h))
+        if not numbers:
+            found.append(None)
+            continue
+        coverages = [listing.covered[n] for n in numbers]
+        if any(c is None for c in coverages):
+            new: tuple[str, ...] = ()
+        else:
+            before = frozenset().union(*(c for c in coverages if c is not None))
+            new = tuple(p for p in story.covered_by(order) if p not in before)
+        found.append(Repeat(listing.date, new))
+    return found
+
+
+def relist(story: Story, repeat: Repeat) -> Story:
+    """A story with new coverage, led by the earliest report from a newly covering side."""
+    fresh = [r for r in story.reports if r.perspective in repeat.new]
+    others = [r for r in story.reports if r.perspective not in repeat.new]
+    lead = replace(fresh[0], reason=f"{fresh[0].reason}; listed on {repeat.listed_on}, "
+                                    f"relisted: new coverage from {', '.join(repeat.new)}")
+    return Story([lead, *fresh[1:], *others])

@@ -1,0 +1,131 @@
+"""What the site tests share: an HTML reader, digests moved in time or made hostile, and a
+store that counts what is asked of it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html.parser import HTMLParser
+
+from newsprism.models import Bullet, Digest, RelatedReport, dumps
+from newsprism.store import Store
+
+CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
+EVIL_TITLE = "<script>alert(1)</script> & \"quotes\""
+EVIL_BULLET = "<img src=x onerror=alert(4)> **bold** [x](javascript:alert(5))"
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests look at."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    def with_class(self, name: str) -> list[dict[str, str | None]]:
+        return [attrs for _, attrs in self.tags if name in str(attrs.get("class", "")).split()]
+
+    @property
+    def ids(self) -> set[str]:
+        return {str(attrs["id"]) for _, attrs in self.tags if attrs.get("id")}
+
+    @property
+    def hrefs(self) -> list[str]:
+        return [str(a["href"]) for a in self.all("a") + self.all("link") if a.get("href")]
+
+    def link_texts(self) -> str:
+        return "".join(self.text)
+
+
+def page(site: Store, key: str) -> Page:
+    return Page(site.read(key).decode())
+
+
+def shifted(digest: Digest, days: int, topic: tuple[str, str] | None = None) -> Digest:
+    """The digest moved to another day (and optionally another topic)."""
+    classified = digest.classified
+    moment = classified.generated_at + timedelta(days=days)
+    topic_id, name = topic or (classified.topic, classified.topic_name)
+    classified = dataclasses.replace(
+        classified, topic=topic_id, topic_name=name, date=moment.date().isoformat(),
+        generated_at=moment, window_start=moment - timedelta(hours=24),
+    )
+    return dataclasses.replace(digest, classified=classified)
+
+
+def with_evil_articles(digest: Digest) -> Digest:
+    """The digest with a script title, a javascript: URL, a hostile outlet name and a
+    highlight that tries HTML and Markdown."""
+    articles = list(digest.classified.articles)
+    first, second = articles[0].article, articles[1].article
+    articles[0] = dataclasses.replace(
+        articles[0], article=dataclasses.replace(first, title=EVIL_TITLE)
+    )
+    related = (
+        RelatedReport("Same story", "JavaScript:alert(3)", "<i>Copycat</i>", "us"),
+        RelatedReport("Same story", "https://example.org/same", "Example Wire", "us"),
+    )
+    articles[1] = dataclasses.replace(
+        articles[1], related=related,
+        article=dataclasses.replace(second, url="javascript:alert(2)", source="<b>Outlet</b>"),
+    )
+    overall = (Bullet(EVIL_BULLET, (first.id,)), *digest.highlights.overall[1:])
+    return dataclasses.replace(
+        digest, classified=dataclasses.replace(digest.classified, articles=tuple(articles)),
+        highlights=dataclasses.replace(digest.highlights, overall=overall),
+    )
+
+
+def store_digest(data: Store, digest: Digest) -> None:
+    data.write(digest.key, dumps(digest.to_dict()))
+
+
+@dataclass
+class CountingStore:
+    """A store that passes every call on and counts it: ("read", "manifest/") and so on."""
+
+    inner: Store
+    calls: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @property
+    def uri(self) -> str:
+        return self.inner.uri
+
+    def _count(self, operation: str, key: str) -> None:
+        # Keys of digests and pages differ by date: count them by kind, not one by one.
+        kind = key.split("/")[0] + "/" if "/" in key else key
+        self.calls[(operation, kind)] += 1
+
+    def read(self, key: str) -> bytes:
+        self._count("read", key)
+        return self.inner.read(key)
+
+    def write(self, key: str, data: bytes, *, cache_control: str | None = None) -> None:
+        self._count("write", key)
+        self.inner.write(key, data, cache_control=cache_control)
+
+    def exists(self, key: str) -> bool:
+        self._count("exists", key)
+        return self.inner.exists(key)
+
+    def list(self, prefix: str) -> list[str]:
+        self.calls[("list", prefix)] += 1
+        return self.inner.list(prefix)
+
+    def delete(self, key: str) -> None:
+        self._count("delete", key)
+        self.inner.delete(key)

@@ -1,0 +1,157 @@
+"""What the handlers share: the configuration from the environment (a path or an S3 object),
+the per-topic fan-out to SQS, and the tracer switch."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from newsprism import fanout
+from newsprism.config import ConfigError, Topic, load_config
+from newsprism.events import TopicMessage
+from newsprism.observability import NoTracer, XRayTracer, powertools, tracing_disabled
+from newsprism.runtime import data_store, load_runtime_config
+from tests.lambda_harness import CONFIG
+
+BUCKET = "newsprism-data-test"
+NOW = datetime(2026, 2, 12, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def s3(aws_credentials: None) -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+
+
+# -- NEWSPRISM_CONFIG ---------------------------------------------------------------------
+
+
+def test_the_topics_file_can_live_in_s3(s3: Any) -> None:
+    s3.put_object(Bucket=BUCKET, Key="config/topics.toml", Body=CONFIG.encode())
+    config = load_runtime_config({"NEWSPRISM_CONFIG": f"s3://{BUCKET}/config/topics.toml"})
+    assert [topic.id for topic in config.topics] == ["us-china"]
+    assert config.settings.max_articles == 10
+
+
+def test_an_s3_key_ending_in_json_is_read_as_json(s3: Any) -> None:
+    s3.put_object(Bucket=BUCKET, Key="topics.json", Body=json.dumps(tomllib.loads(CONFIG)))
+    config = load_runtime_config({"NEWSPRISM_CONFIG": f"s3://{BUCKET}/topics.json"})
+    assert [topic.id for topic in config.topics] == ["us-china"]
+    assert config.source == f"s3://{BUCKET}/topics.json"  # what its error lines will name
+
+
+@pytest.mark.parametrize(("uri", "body", "message"), [
+    (f"s3://{BUCKET}/config/missing.toml", None,
+     f"s3://{BUCKET}/config/missing.toml: no such object"),
+    ("s3://no-such-bucket/topics.toml", None, "s3://no-such-bucket/topics.toml: cannot read "
+     "(NoSuchBucket)"),
+    (f"s3://{BUCKET}/", None, "names no object"),
+    (f"s3://{BUCKET}/config/bad.toml", b"[settings\n", f"s3://{BUCKET}/config/bad.toml: "
+     "invalid TOML"),
+    (f"s3://{BUCKET}/config/latin1.toml", b"name = \"caf\xe9\"", "not UTF-8 text"),
+])
+def test_a_bad_s3_config_is_one_line_naming_the_object(
+        s3: Any, uri: str, body: bytes | None, message: str) -> None:
+    if body is not None:
+        s3.put_object(Bucket=BUCKET, Key=uri.split("/", 3)[3], Body=body)
+    with pytest.raises(ConfigError) as raised:
+        load_runtime_config({"NEWSPRISM_CONFIG": uri})
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_path_or_nothing_means_a_file_or_the_bundled_topics(tmp_path: Path) -> None:
+    path = tmp_path / "topics.toml"
+    path.write_text(CONFIG, encoding="utf-8")
+    assert load_runtime_config({"NEWSPRISM_CONFIG": str(path)}).topics[0].id == "us-china"
+    assert load_runtime_config({"NEWSPRISM_CONFIG": ""}) == load_config(None)
+    assert load_runtime_config({}) == load_config(None)
+
+
+def test_a_missing_data_uri_is_named() -> None:
+    with pytest.raises(ConfigError, match="environment: DATA_URI is not set"):
+        data_store({})
+
+
+# -- fan-out ------------------------------------------------------------------------------
+
+
+def topics(count: int) -> list[Topic]:
+    return [Topic(id=f"topic-{number:02d}", name=f"Topic {number}", perspectives=(),
+                  feeds=()) for number in range(count)]
+
+
+def test_every_topic_gets_one_message_in_batches_of_ten(aws_credentials: None) -> None:
+    messages = fanout.plan("fetch", topics(23), NOW, "exec-1")
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        url = sqs.create_queue(QueueName="fetch")["QueueUrl"]
+        assert fanout.send(messages, url, sqs) == 23
+        bodies = []
+        while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get(
+                "Messages", []):
+            bodies += [message["Body"] for message in batch]
+    received = sorted((TopicMessage.from_json(body, where="test") for body in bodies),
+                      key=lambda message: message.topic)
+    assert received == messages
+    assert {message.run_id for message in received} == {"fetch-20260212T040000Z"}
+
+
+class RefusingSQS:
+    """SendMessageBatch that refuses the second entry of every batch."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:
+        self.batches.append(len(Entries))
+        return {"Successful": [], "Failed": [
+            {"Id": Entries[1]["Id"], "Code": "InternalError", "Message": "try again",
+             "SenderFault": False}]}
+
+
+def test_refused_messages_are_named_after_every_batch_was_tried() -> None:
+    client = RefusingSQS()
+    with pytest.raises(fanout.DispatchError) as raised:
+        fanout.send(fanout.plan("classify", topics(12), NOW, "exec-1"), "url", client)
+    assert client.batches == [10, 2]
+    assert str(raised.value) == ("SQS refused 2 of 12 topic message(s): topic-01 "
+                                 "(InternalError: try again); topic-11 (InternalError: try again)")
+
+
+def test_only_fetch_and_classify_fan_out() -> None:
+    with pytest.raises(ValueError, match=r"'stage'.*'render'"):
+        fanout.plan("render", topics(1), NOW, "exec-1")
+
+
+# -- tracing switch ------------------------------------------------------------------------
+
+
+def test_tracing_is_off_as_the_template_sets_it_by_default() -> None:
+    assert tracing_disabled({"POWERTOOLS_TRACE_DISABLED": "true"})
+    assert not tracing_disabled({"POWERTOOLS_TRACE_DISABLED": "false"})
+    assert not tracing_disabled({})  # Powertools' own default: on in Lambda
+
+
+def test_with_tracing_off_no_xray_tracer_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    _, _, tracer = powertools()
+    assert type(tracer) is NoTracer
+
+    def handler(event: dict[str, Any], context: object) -> str:
+        return "ok"
+
+    assert tracer.capture_lambda_handler(handler) is handler
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "false")
+    monkeypatch.setattr("newsprism.observability.XRayTracer.__init__", lambda self: None)
+    assert type(powertools()[2]) is XRayTracer

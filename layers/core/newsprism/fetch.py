@@ -28,7 +28,7 @@ from newsprism.fetch_http import ACCEPT, ACCEPT_ENCODING, Fetcher, FetchError, R
 from newsprism.fetch_state import Validators
 from newsprism.models import Article, FeedReport, RawRun
 from newsprism.offload import Offload
-from newsprism.store import Store
+from newsprism.store import Store, create
 
 __all__ = ["ACCEPT", "fetch_topics", "fetch_topics_async", "run_id"]
 
@@ -151,10 +151,17 @@ class _Stage:
         """Fetch the topic's feeds and store its run as soon as they are done, while other
         topics still download."""
         outcomes = await asyncio.gather(*(self.feed(topic, feed) for feed in topic.feeds))
-        run = _run(topic, self.now, outcomes)
-        run = await asyncio.to_thread(_unused_run_id, self.data, run)
+        fresh = run = _run(topic, self.now, outcomes)
         document = await self.offload.run(_serialized, run)
-        await asyncio.to_thread(self.data.write, run.key, document)
+        # Fetching twice at one --now must not replace the first run: its feeds may answer
+        # "not modified" the second time, and the first run is then the only copy of their
+        # articles. Created only where no object has the key (atomic, so a fetch racing this
+        # one at the same clock keeps its run too, issue 9); else "-2", "-3"…
+        number = 1
+        while not await asyncio.to_thread(create, self.data, run.key, document):
+            number += 1
+            run = dataclasses.replace(fresh, run_id=f"{fresh.run_id}-{number}")
+            document = await self.offload.run(_serialized, run)
         return run, outcomes
 
     async def feed(self, topic: Topic, feed: Feed) -> _Outcome:
@@ -210,19 +217,6 @@ class _Stage:
         return _Outcome(_report(feed, "error", error=error, http_status=response.status,
                                 started=started, attempts=attempts), [],
                         size=len(response.body))
-
-
-def _unused_run_id(data: Store, run: RawRun) -> RawRun:
-    """``run``, or ``run`` as ``{run_id}-2``, ``-3``… when a run at its clock is stored.
-
-    Fetching twice at one ``--now`` must not replace the first run: its feeds may answer
-    "not modified" the second time, and the first run is then the only copy of their articles.
-    """
-    candidate, number = run, 1
-    while data.exists(candidate.key):
-        number += 1
-        candidate = dataclasses.replace(run, run_id=f"{run.run_id}-{number}")
-    return candidate
 
 
 def _serialized(run: RawRun) -> bytes:

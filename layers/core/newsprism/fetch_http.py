@@ -84,7 +84,7 @@ class Fetcher:
         status: int | None = None
         timeout = self.settings.timeout
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(None):
                 seen = {url}
                 for _ in range(MAX_REDIRECTS + 1):
                     async with self._request(url, conditional or {}) as response:

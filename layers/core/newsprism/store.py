@@ -80,16 +80,29 @@ class FileStore:
 
     def write(self, key: str, data: bytes, *, cache_control: str | None = None) -> None:
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        tmp = _temporary(target, data)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
+
+    def create(self, key: str, data: bytes) -> bool:
+        """Write ``key`` only where no object has it; False (nothing written) where one does.
+
+        The complete file is hard-linked into place: a link fails where the name exists, so
+        of two writers racing for one key exactly one succeeds, and no reader ever sees a
+        partial file.
+        """
+        target = self.path(key)
+        tmp = _temporary(target, data)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            return False
+        finally:
+            tmp.unlink(missing_ok=True)
+        return True
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
@@ -111,6 +124,21 @@ class FileStore:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+
+def _temporary(target: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``target`` (same file system: it can be
+    renamed or linked into place atomically)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(name, 0o644)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
 
 
 @dataclass
@@ -152,6 +180,22 @@ class S3Store:
             **extra,  # type: ignore[arg-type]
         )
 
+    def create(self, key: str, data: bytes) -> bool:
+        """Write ``key`` only where no object has it; False (nothing written) where one does.
+        S3 checks ``If-None-Match: *`` atomically: of two racing writers one gets 412."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._full(key), Body=data,
+                                   ContentType=content_type(key), IfNoneMatch="*")
+        except ClientError as exc:
+            # 409 ConditionalRequestConflict: a concurrent write to the key is under way.
+            if exc.response.get("Error", {}).get("Code") in ("PreconditionFailed",
+                                                             "ConditionalRequestConflict"):
+                return False
+            raise
+        return True
+
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
 
@@ -174,6 +218,21 @@ class S3Store:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._full(key))
+
+
+def create(store: Store, key: str, data: bytes) -> bool:
+    """Store ``data`` at ``key`` unless an object is there already; False when one is.
+
+    Atomic on the file system and on S3 (see ``FileStore.create``, ``S3Store.create``), so
+    two writers racing for one key never both succeed; any other store (a test's in-memory
+    one) checks, then writes.
+    """
+    if isinstance(store, FileStore | S3Store):
+        return store.create(key, data)
+    if store.exists(key):
+        return False
+    store.write(key, data)
+    return True
 
 
 def open_store(uri: str) -> Store:

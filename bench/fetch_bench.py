@@ -7,10 +7,13 @@ A server process answers each feed after 200 ms. In the same run the bench times
 
 The network bound is ceil(feeds / concurrency) x delay (0.8 s for 200 feeds at 50). The
 stage should stay within 1.2x the bare client. It also prints each parser's items per second
-and the stage's peak memory (RSS of this process; target under 256 MB).
+and the stage's peak memory (resident set of this process; target under 256 MB).
 
     .venv/bin/python bench/fetch_bench.py [--feeds 200] [--items 100] [--delay 0.2]
-                                          [--concurrency 50] [--repeat 3]
+                                          [--concurrency 50] [--repeat 3] [--feedparser]
+
+``--feedparser`` also times the stage with the lxml fast path switched off (every feed
+through feedparser), the state before issue #4's fast path.
 
 Not run by ``make test``: timings belong in a benchmark, not in a test.
 """
@@ -35,7 +38,7 @@ from pathlib import Path
 
 import httpx
 
-from newsprism import feeds
+from newsprism import fastfeed, feeds
 from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
 from newsprism.fetch import fetch_topics
 from newsprism.store import FileStore
@@ -176,12 +179,8 @@ def parser_rates(items: int) -> dict[str, float]:
     body = google_news_feed(0, items)
     feed = Feed(type="rss", perspective="us", url="https://news.google.com/rss/search?q=x")
     rates = {}
-    fast = getattr(feeds, "parse_fast", None)
-    parsers = {"feedparser": feeds.parse_with_feedparser} if hasattr(
-        feeds, "parse_with_feedparser") else {"feedparser": feeds.parse_feed}
-    if fast is not None:
-        parsers["lxml fast path"] = fast
-    for name, parse in parsers.items():
+    for name, parse in (("feedparser", feeds.parse_with_feedparser),
+                        ("lxml fast path", feeds.parse_fast)):
         count, started = 0, time.perf_counter()
         while time.perf_counter() - started < 1.0:
             articles = parse(body, feed, feed.url, NOW)
@@ -198,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--feedparser", action="store_true",
+                        help="also time the stage with every feed parsed by feedparser")
     args = parser.parse_args(argv)
 
     receive, send = multiprocessing.Pipe(duplex=False)
@@ -208,14 +209,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         port = receive.recv()
         urls = [f"http://127.0.0.1:{port}/feed{n}.xml" for n in range(args.feeds)]
         bound = math.ceil(args.feeds / args.concurrency) * args.delay
-        bare_times, stage_times = [], []
+        bare_times, stage_times, feedparser_times = [], [], []
         with tempfile.TemporaryDirectory() as tmp:
-            for attempt in range(args.repeat):  # interleaved: both see the same machine state
+            for attempt in range(args.repeat):  # interleaved: all see the same machine state
                 bare_times.append(bare_client(urls, args.concurrency))
                 seconds, articles = stage(port, args.feeds, args.concurrency,
                                           Path(tmp) / str(attempt))
                 stage_times.append(seconds)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                if args.feedparser:
+                    fast, fastfeed.extract = fastfeed.extract, lambda *args: None
+                    try:
+                        feedparser_times.append(stage(port, args.feeds, args.concurrency,
+                                                      Path(tmp) / f"{attempt}-feedparser")[0])
+                    finally:
+                        fastfeed.extract = fast
     finally:
         server.terminate()
         server.join()
@@ -227,6 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"bare httpx client        {bare:6.2f} s   {bare / bound:5.2f}x the bound")
     print(f"fetch stage              {took:6.2f} s   {took / bound:5.2f}x the bound   "
           f"{took / bare:5.2f}x the bare client (target <= 1.20)   {articles} articles")
+    if feedparser_times:
+        slow = statistics.median(feedparser_times)
+        print(f"  feedparser only        {slow:6.2f} s   {slow / bound:5.2f}x the bound   "
+              f"{slow / bare:5.2f}x the bare client")
     print(f"peak memory (RSS)        {peak_mb:6.0f} MB (target < 256)")
     for name, rate in parser_rates(args.items).items():
         print(f"{name + ' parser':<24} {rate:8.0f} items/s")

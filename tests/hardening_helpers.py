@@ -20,6 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+import httpx
+
+from newsprism.config import Config, load_config
 from newsprism.store import Store
 
 from .conftest import REPO, SEED_NOW
@@ -112,6 +115,21 @@ def demo_config(directory: Path, server: FeedServer) -> Path:
     config.write_text(DEMO_CONFIG.read_text(encoding="utf-8").replace("{base_url}", server.base),
                       encoding="utf-8")
     return config
+
+
+def demo_transport() -> httpx.MockTransport:
+    """The demo feeds at the URLs of ``offline_demo_config``, without a socket."""
+    feeds = {path.name: path.read_bytes() for path in DEMO_FEEDS.glob("*.xml")}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=feeds[request.url.path.lstrip("/")],
+                              headers={"Content-Type": "application/rss+xml"})
+    return httpx.MockTransport(answer)
+
+
+def offline_demo_config(directory: Path) -> Config:
+    """The demo configuration with its feeds at http://feeds.example (``demo_transport``)."""
+    return load_config(demo_config(directory, FeedServer(base="http://feeds.example")))
 
 
 def parse_now(text: str = NOW) -> datetime:

@@ -13,6 +13,7 @@ from feedparser.urls import _urljoin
 
 from newsprism import fastfeed, feeds
 from newsprism.config import Feed
+from newsprism.fastfeed_values import feedparser_date, feedparser_join
 from newsprism.feeds import NotAFeed
 
 from .conftest import DATA, REPO, SHARED
@@ -223,7 +224,7 @@ def test_link_joining_shortcut_agrees_with_feedparser() -> None:
              "https://user:pw@x.com/a", "https://x.com/%41?%42", "https://x.com/a?b?c"]
     for base in ("https://news.google.com/rss/search?q=x", "http://example.com/f", ""):
         for link in links:
-            assert fastfeed._join(base, link) == _urljoin(base, link), (base, link)
+            assert feedparser_join(base, link) == _urljoin(base, link), (base, link)
 
 
 def test_date_shortcut_agrees_with_feedparser() -> None:
@@ -237,7 +238,7 @@ def test_date_shortcut_agrees_with_feedparser() -> None:
               "Thu, 12 Feb 2026 25:14:00 GMT", "2026-02-12T02:14:00Z", "Sun Jan  4 16:29:06 2004",
               "Thu, 12 Feb 2026 02:14:00 Etc/GMT", "", "t", "T12"]
     for value in dates:
-        assert fastfeed._date(value) == _parse_date(value), value
+        assert feedparser_date(value) == _parse_date(value), value
 
 
 def test_not_a_feed_is_reported_the_same_either_way() -> None:

@@ -82,7 +82,7 @@ def test_private_targets_are_refused_before_any_request(tmp_path: Path) -> None:
         ("error", "refused loopback address ::ffff:127.0.0.1"),
         ("ok", ""),
     ]
-    assert requested == ["https://news.example/rss", "https://cdn.example/rss"]
+    assert sorted(requested) == ["https://cdn.example/rss", "https://news.example/rss"]
     assert sorted(resolved) == sorted(["news.example", "intranet.example", "metadata.example",
                                        "sneaky.example", "mapped.example", "cdn.example"])
     assert all(r.attempts == 1 for r in raw.feeds)  # a refusal is not retried
@@ -98,8 +98,8 @@ def test_every_redirect_hop_is_checked_before_it_is_requested(tmp_path: Path) ->
     assert [(r.status, r.error, r.http_status) for r in raw.feeds] == [
         ("error", "refused metadata.example: link-local address 169.254.169.254", 302),
         ("error", "refused private address 10.0.0.1", 302)]
-    assert requested == ["https://news.example/rss", "https://cdn.example/feed",
-                         "https://news.example/moved"]
+    assert sorted(requested) == ["https://cdn.example/feed", "https://news.example/moved",
+                                 "https://news.example/rss"]
     assert "metadata.example" in resolved
 
 
@@ -155,3 +155,23 @@ def test_pinned_connections_go_only_to_vetted_addresses() -> None:
         asyncio.run(connect("feeds.test"))
         with pytest.raises(Exception, match="was not checked before connecting"):
             asyncio.run(connect("other.test"))
+
+
+def test_a_failure_nobody_foresaw_costs_one_feed(tmp_path: Path,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    async def resolve(host: str, port: int) -> list[str]:
+        if host == "broken.example":
+            raise RuntimeError("resolver bug")
+        return DNS["news.example"]
+
+    topic = Topic(id="t", name="T", perspectives=(Perspective("p", "P"),), feeds=tuple(
+        Feed(type="rss", perspective="p", url=url)
+        for url in ("https://broken.example/rss", "http://[::1/", "https://news.example/rss")))
+    config = Config(source="test", fetch=FetchSettings(retries=0), topics=(topic,))
+    [raw] = fetch_topics(config, [topic], FileStore(tmp_path), NOW, resolve=resolve,
+                         transport=httpx.MockTransport(lambda r: httpx.Response(200, content=RSS)))
+    assert [(r.status, r.error) for r in raw.feeds] == [
+        ("error", "internal error: RuntimeError: resolver bug"),
+        ("error", "invalid URL: Invalid port: ':1'"),
+        ("ok", "")]
+    assert "fetching https://broken.example/rss failed unexpectedly" in caplog.text

@@ -79,7 +79,7 @@ def conditional(handler: _Handler, nth: int) -> None:
 
 
 def hang(handler: _Handler, nth: int) -> None:
-    handler.server_state.stop.wait(10)  # never answers while the test runs
+    handler.server_state.stop.wait(5)  # no answer for far longer than the timeout
 
 
 def drip(handler: _Handler, nth: int) -> None:
@@ -87,7 +87,9 @@ def drip(handler: _Handler, nth: int) -> None:
     handler.send_header("Content-Type", "application/rss+xml")
     handler.end_headers()
     handler.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel>')
-    while not handler.server_state.stop.wait(0.05):  # a byte every 50 ms, forever
+    for _ in range(100):  # a byte every 50 ms, for far longer than the timeout
+        if handler.server_state.stop.wait(0.05):
+            break
         handler.wfile.write(b" ")
         handler.wfile.flush()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,9 +39,9 @@ from .hardening_helpers import (
 from .site_helpers import shifted, store_digest
 
 
-def without_timing(document: bytes) -> dict[str, object]:
+def without_timing(document: bytes) -> dict[str, Any]:
     """A raw run with each feed's ``elapsed_ms`` set aside."""
-    run = json.loads(document)
+    run: dict[str, Any] = json.loads(document)
     for feed in run["feeds"]:
         assert isinstance(feed.pop("elapsed_ms"), int)
     return run

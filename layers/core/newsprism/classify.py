@@ -122,8 +122,22 @@ def classify_topic(config: Config, topic: Topic, data: Store, now: datetime) -> 
         coverage={pid: _coverage(counts[pid]) for pid in order},
         excluded=recorded,
     )
+    if damaged:
+        _keep_what_damaged_runs_built(data, classified.key, damaged)
     data.write(classified.key, models.dumps(classified.to_dict()))
     return classified
+
+
+def _keep_what_damaged_runs_built(data: Store, key: str, damaged: list[str]) -> None:
+    """Raise NothingToList when the stored classification was built from a run that is now
+    damaged: it holds articles a new one cannot (issue 9: never replace data with less)."""
+    try:
+        runs = models.loads(data.read(key), name=key).get("runs")
+    except (NotFound, models.SchemaError):
+        return
+    lost = sorted(set(damaged) & set(map(str, runs if isinstance(runs, list) else [])))
+    if lost:
+        raise NothingToList(f"{key} kept: it was built from {lost[0]}, which is now damaged")
 
 
 def load_runs(data: Store, topic_id: str, start: datetime,

@@ -7,6 +7,7 @@ Every problem is reported as one ``ConfigError`` line that names the file and th
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from collections.abc import Callable, Iterable
@@ -160,11 +161,15 @@ def parse_config(text: str, *, name: str, is_json: bool = False) -> Config:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+        except RecursionError as exc:  # "[[[[…" deeper than the parser goes (issue 9)
+            raise ConfigError(f"{name}: invalid JSON: nested too deeply") from exc
     else:
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{name}: invalid TOML: {exc}") from exc
+        except RecursionError as exc:
+            raise ConfigError(f"{name}: invalid TOML: nested too deeply") from exc
     reader = _Reader(name)
     if not isinstance(document, dict):
         raise ConfigError(f"{name}: the top level must be an object")
@@ -197,7 +202,7 @@ def check_summarizer(settings: SummarizerSettings, kind: str) -> SummarizerSetti
                          f"{', '.join(map(repr, SUMMARIZERS))}, got {kind!r}")
     if kind != "extractive" and not settings.model:
         raise ValueError(f"summarizer.model: required when settings.summarizer is {kind!r}")
-    if urlsplit(settings.base_url).scheme not in ("http", "https") or not urlsplit(
+    if _scheme(settings.base_url) not in ("http", "https") or not urlsplit(
             settings.base_url).netloc:
         raise ValueError(f"summarizer.base_url: expected an http(s) URL, got {settings.base_url!r}")
     if settings.api_key_env and settings.api_key_parameter:
@@ -242,7 +247,9 @@ class _Reader:
         for unknown in sorted(set(value) - set(allowed)):
             prefix = f"{key}." if key else ""
             expected = ", ".join(allowed)
-            raise self.fail(f"{prefix}{unknown}", f"unknown key (expected one of: {expected})")
+            # A quoted key may hold a line break: shown as a literal, the error stays one line.
+            shown = unknown if unknown.isprintable() else repr(unknown)
+            raise self.fail(f"{prefix}{shown}", f"unknown key (expected one of: {expected})")
         return value
 
     def get(self, table: dict[str, Any], key: str, path: str, kind: type[T], default: T) -> T:
@@ -260,6 +267,9 @@ class _Reader:
         return value  # type: ignore[no-any-return]
 
     def positive(self, value: T, key: str) -> T:
+        # TOML's nan and inf (JSON's 1e999) are floats too; no timeout or delay can be one.
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(key, f"must be a finite number, got {value!r}")
         if value <= 0:  # type: ignore[operator]
             raise self.fail(key, f"must be positive, got {value!r}")
         return value
@@ -406,7 +416,7 @@ class _Reader:
             raise self.fail(key, "a feed needs a 'url' or a 'query'")
         if feed_type == "rss" and not url:
             raise self.fail(f"{key}.url", "an rss feed needs a 'url'")
-        if url and urlsplit(url).scheme not in ("http", "https"):
+        if url and _scheme(url) not in ("http", "https"):
             raise self.fail(f"{key}.url", f"only http and https URLs are fetched, got {url!r}")
         perspective = self.required_text(table, "perspective", key)
         if perspective not in perspectives:
@@ -499,6 +509,14 @@ class _Reader:
         except ConfigError as exc:
             # Name the key as the file spells it.
             raise ConfigError(str(exc).replace(".feeds", ".rssFeeds")) from None
+
+
+def _scheme(url: str) -> str:
+    """The URL's scheme; "" for text urlsplit refuses ("http://[::1" raises ValueError)."""
+    try:
+        return urlsplit(url).scheme
+    except ValueError:
+        return ""
 
 
 def _kind(value: Any) -> str:

@@ -24,10 +24,16 @@ import httpx
 from newsprism import USER_AGENT, fetch_state, models, netguard
 from newsprism.config import Config, Feed, FetchSettings, Topic
 from newsprism.feeds import NotAFeed, parse_feed
-from newsprism.fetch_http import ACCEPT, ACCEPT_ENCODING, Fetcher, FetchError, Response
+from newsprism.fetch_http import (
+    ACCEPT,
+    ACCEPT_ENCODING,
+    Fetcher,
+    FetchError,
+    Response,
+    shorten,
+)
 from newsprism.fetch_state import Validators
 from newsprism.models import Article, FeedReport, RawRun
-from newsprism.offload import Offload
 from newsprism.store import Store, create
 
 __all__ = ["ACCEPT", "fetch_topics", "fetch_topics_async", "run_id"]
@@ -80,9 +86,18 @@ def fetch_topics(config: Config, topics: Sequence[Topic], data: Store, now: date
     the network (tests); ``resolve`` replaces DNS for the SSRF guard — by default the system
     resolver over the network, and no name resolution at all with a caller's transport.
     """
-    return asyncio.run(fetch_topics_async(config, topics, data, now, transport=transport,
-                                          resolve=resolve, progress=progress,
-                                          deadline=deadline))
+    runs: list[RawRun] = []
+
+    async def main() -> None:
+        runs.extend(await fetch_topics_async(config, topics, data, now, transport=transport,
+                                             resolve=resolve, progress=progress,
+                                             deadline=deadline))
+
+    # Not returned through asyncio.run: on exit it formats the main task, result included,
+    # into an error message it then discards (CPython 3.12, signal.getsignal() on the SIGINT
+    # handler), and the repr of every article of a large run costs tenths of a second.
+    asyncio.run(main())
+    return runs
 
 
 async def fetch_topics_async(config: Config, topics: Sequence[Topic], data: Store,
@@ -102,18 +117,14 @@ async def fetch_topics_async(config: Config, topics: Sequence[Topic], data: Stor
             max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency))
         resolve = resolve or netguard.system_resolve
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
-    offload = Offload(jobs=sum(len(topic.feeds) for topic in topics))
-    try:
-        async with httpx.AsyncClient(transport=transport, headers=headers,
-                                     timeout=httpx.Timeout(settings.timeout),
-                                     follow_redirects=False) as client:
-            stage = _Stage(Fetcher(client=client, settings=settings, resolve=resolve, pins=pins),
-                           data, now.astimezone(UTC), asyncio.Semaphore(settings.concurrency),
-                           clock, offload, progress)
-            results = await asyncio.gather(*(stage.topic(topic) for topic in topics),
-                                           return_exceptions=True)
-    finally:
-        offload.close()
+    async with httpx.AsyncClient(transport=transport, headers=headers,
+                                 timeout=httpx.Timeout(settings.timeout),
+                                 follow_redirects=False) as client:
+        stage = _Stage(Fetcher(client=client, settings=settings, resolve=resolve, pins=pins),
+                       data, now.astimezone(UTC), asyncio.Semaphore(settings.concurrency),
+                       clock, progress)
+        results = await asyncio.gather(*(stage.topic(topic) for topic in topics),
+                                       return_exceptions=True)
     stored = []
     for result in results:
         if isinstance(result, BaseException):
@@ -144,7 +155,6 @@ class _Stage:
     now: datetime
     semaphore: asyncio.Semaphore  # requests in flight (and bodies in memory)
     clock: _Clock
-    offload: Offload
     progress: Progress | None
 
     async def topic(self, topic: Topic) -> tuple[RawRun, list[_Outcome]]:
@@ -152,7 +162,9 @@ class _Stage:
         topics still download."""
         outcomes = await asyncio.gather(*(self.feed(topic, feed) for feed in topic.feeds))
         fresh = run = _run(topic, self.now, outcomes)
-        document = await self.offload.run(_serialized, run)
+        # Serializing and parsing run in threads, so that the event loop keeps the downloads
+        # going (the GIL still makes it one CPU: bench/fetch_bench.py measures what it costs).
+        document = await asyncio.to_thread(_serialized, run)
         # Fetching twice at one --now must not replace the first run: its feeds may answer
         # "not modified" the second time, and the first run is then the only copy of their
         # articles. Created only where no object has the key (atomic, so a fetch racing this
@@ -161,11 +173,17 @@ class _Stage:
         while not await asyncio.to_thread(create, self.data, run.key, document):
             number += 1
             run = dataclasses.replace(fresh, run_id=f"{fresh.run_id}-{number}")
-            document = await self.offload.run(_serialized, run)
+            document = await asyncio.to_thread(_serialized, run)
         return run, outcomes
 
     async def feed(self, topic: Topic, feed: Feed) -> _Outcome:
-        outcome = await self.fetch(feed)
+        try:
+            outcome = await self.fetch(feed)
+        except Exception as exc:  # a bug must cost one feed, not the run (logged in full)
+            log.exception("fetching %s failed unexpectedly", feed.fetch_url)
+            outcome = _Outcome(_report(feed, "error", attempts=0,
+                                       error=shorten(f"internal error: {type(exc).__name__}: "
+                                                    f"{exc}")), [])
         _log(topic, outcome)
         if self.progress is not None:
             self.progress(topic, outcome.report)
@@ -202,12 +220,12 @@ class _Stage:
             return _Outcome(_report(feed, "not_modified", http_status=304, started=started,
                                     attempts=attempts), [])
         try:
-            articles = await self.offload.run(parse_feed, response.body, feed, response.url,
-                                              self.now, content_type=response.content_type)
+            articles = await asyncio.to_thread(parse_feed, response.body, feed, response.url,
+                                               self.now, content_type=response.content_type)
         except NotAFeed as exc:
-            error = f"not a feed: {_short(str(exc))}"
+            error = f"not a feed: {shorten(str(exc))}"
         except Exception as exc:  # a parser bug on hostile input must not sink the run
-            error = f"parse error: {_short(f'{type(exc).__name__}: {exc}')}"
+            error = f"parse error: {shorten(f'{type(exc).__name__}: {exc}')}"
         else:
             state = fetch_state.from_response(feed.fetch_url, response.headers)
             changed = state != previous and (state or previous)
@@ -276,8 +294,3 @@ def _log(topic: Topic, outcome: _Outcome) -> None:
             report.url, report.http_status, report.attempts, outcome.size, report.articles,
             report.elapsed_ms, f" error={report.error}" if report.error else "",
             extra={"feed": fields})
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

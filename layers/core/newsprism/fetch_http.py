@@ -84,7 +84,7 @@ class Fetcher:
         status: int | None = None
         timeout = self.settings.timeout
         try:
-            async with asyncio.timeout(None):
+            async with asyncio.timeout(timeout):
                 seen = {url}
                 for _ in range(MAX_REDIRECTS + 1):
                     async with self._request(url, conditional or {}) as response:
@@ -115,9 +115,12 @@ class Fetcher:
     async def _request(self, url: str,
                        headers: Mapping[str, str]) -> AsyncIterator[httpx.Response]:
         """One hop: vet the host, take one of its slots, send, close the response after."""
-        target = httpx.URL(url)
+        try:
+            target = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"invalid URL: {shorten(str(exc))}") from None
         if target.scheme not in ("http", "https") or not target.raw_host:
-            raise FetchError(f"not an http(s) URL: {_short(url)}")
+            raise FetchError(f"not an http(s) URL: {shorten(url)}")
         host = target.raw_host.decode("ascii").lower()
         port = target.port or (443 if target.scheme == "https" else 80)
         addresses = await netguard.vet(host, port, self.resolve,
@@ -137,10 +140,10 @@ def _redirect(response: httpx.Response, location: str) -> str:
     try:
         target = response.url.join(location.strip())
     except httpx.InvalidURL:
-        raise FetchError(f"redirect to an invalid URL: {_short(location)}",
+        raise FetchError(f"redirect to an invalid URL: {shorten(location)}",
                          response.status_code) from None
     if target.scheme not in ("http", "https"):
-        raise FetchError(f"redirect to a non-http(s) URL: {_short(str(target))}",
+        raise FetchError(f"redirect to a non-http(s) URL: {shorten(str(target))}",
                          response.status_code)
     return str(target)
 
@@ -220,7 +223,7 @@ class _Inflater:
         elif self.encoding == "deflate":
             self._zlib = zlib.decompressobj()
         elif self.encoding not in ("", "identity"):
-            raise FetchError(f"unsupported content-encoding {_short(self.encoding, 40)}", status)
+            raise FetchError(f"unsupported content-encoding {shorten(self.encoding, 40)}", status)
 
     def inflate(self, data: bytes, limit: int) -> bytes:
         """At most ``limit`` bytes of output; hitting the limit means the cap is exceeded,
@@ -251,9 +254,10 @@ class _Inflater:
 
 def _describe(exc: Exception) -> str:
     text = str(exc).strip()
-    return _short(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+    return shorten(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
 
 
-def _short(text: str, limit: int = 200) -> str:
+def shorten(text: str, limit: int = 200) -> str:
+    """One line of at most ``limit`` characters, for a report."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

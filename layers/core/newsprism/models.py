@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -16,6 +18,7 @@ from typing import Any, Literal
 SCHEMA = 1
 
 FeedStatus = Literal["ok", "not_modified", "error"]
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # JSON's escape of a UTF-16 surrogate
 
 
 class SchemaError(ValueError):
@@ -34,12 +37,33 @@ def loads(data: bytes, *, name: str) -> dict[str, Any]:
         document = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SchemaError(f"{name}: not valid JSON ({exc})") from exc
+    except RecursionError as exc:  # "[[[[…": nested deeper than the parser goes (issue 9)
+        raise SchemaError(f"{name}: not valid JSON (nested too deeply)") from exc
     if not isinstance(document, dict):
         raise SchemaError(f"{name}: expected a JSON object")
     if document.get("schema") != SCHEMA:
         found = document.get("schema")
         raise SchemaError(f"{name}: unsupported schema {found!r} (expected {SCHEMA})")
+    if _SURROGATE_ESCAPE.search(data):
+        # "\ud800" alone decodes to a character no UTF-8 file can hold: the stage would
+        # fail writing its output (issue 9). Only a damaged or foreign document has one.
+        try:
+            json.dumps(document, ensure_ascii=False).encode()
+        except UnicodeEncodeError as exc:
+            raise SchemaError(f"{name}: holds an unpaired surrogate "
+                              f"({exc.object[exc.start:exc.end]!r})") from exc
     return document
+
+
+def decode[T](data: bytes, read: Callable[[dict[str, Any]], T], *, name: str) -> T:
+    """A stored document as its dataclass (``read`` is its ``from_dict``). A document that
+    parses but lacks a field or holds a wrong type raises ``SchemaError`` naming it, as any
+    damaged document does, rather than a bare KeyError (issue 9)."""
+    document = loads(data, name=name)
+    try:
+        return read(document)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SchemaError(f"{name}: damaged ({type(exc).__name__}: {exc})") from exc
 
 
 def format_time(moment: datetime) -> str:

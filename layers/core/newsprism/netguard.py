@@ -159,9 +159,10 @@ def pinned_transport(pins: dict[str, tuple[str, ...]],
     (tests/test_fetch_guard.py proves the pin is used over a real socket). The caller's
     transport bypasses environment proxies, which would resolve names themselves.
     """
-    transport = httpx.AsyncHTTPTransport(limits=limits)
+    ssl_context = httpx.create_ssl_context()  # loading the CA bundle takes a while: once
+    transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
+        ssl_context=ssl_context,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,

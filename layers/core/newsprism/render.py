@@ -13,6 +13,7 @@ links (views.py).
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from markupsafe import Markup
 from .atom import FeedItem, atom_feed
 from .manifest import FEED_ENTRIES, PREFIX, Entry, TopicManifest, empty_manifest, load_manifests
 from .markdown import render_markdown
-from .models import Digest, loads
+from .models import Digest, SchemaError, decode
 from .sitemap import sitemap
 from .store import NotFound, Store
 from .svg import Segment, balance_bar
@@ -43,6 +44,8 @@ DATED_CACHE = "public, max-age=86400"
 ASSET_CACHE = "public, max-age=31536000, immutable"
 # Read back by the next render; never worth caching on the way.
 MANIFEST_CACHE = "no-cache"
+
+log = logging.getLogger(__name__)
 
 _DIGEST_KEY = re.compile(r"^digests/([a-z0-9][a-z0-9-]*)/(\d{4}-\d{2}-\d{2})\.json$")
 _ASSETS = {"css": "style.css", "icon": "icon.svg"}
@@ -108,8 +111,16 @@ def render_all(data: Store, site: Store, *, base_url: str | None = None) -> list
     for topic_id, dates in sorted(catalog.items()):
         dates.sort()
         manifest = empty_manifest(topic_id)
-        for index, date in enumerate(dates):
-            digest, stored = _load(data, topic_id, date)
+        loaded = {}
+        for date in dates:
+            try:
+                loaded[date] = _load(data, topic_id, date)
+            except SchemaError as exc:  # one damaged digest must not cost the others' pages
+                log.warning("skipping %s", exc)
+        if not loaded:
+            continue
+        dates = list(loaded)
+        for index, (digest, stored) in enumerate(loaded.values()):
             view = digest_view(digest)
             manifest = manifest.with_digest(view)
             previous = dates[index - 1] if index else None
@@ -132,14 +143,15 @@ def _load(data: Store, topic_id: str, date: str) -> tuple[Digest, bytes]:
     """The stored digest, and its bytes: the site publishes those as the digest's JSON."""
     key = f"digests/{topic_id}/{date}.json"
     stored = data.read(key)
-    return Digest.from_dict(loads(stored, name=key)), stored
+    return decode(stored, Digest.from_dict, name=key), stored
 
 
 def _refresh_page(data: Store, site: Store, manifest: TopicManifest, date: str,
                   base: str | None) -> list[str]:
     try:
         digest, _ = _load(data, manifest.topic, date)
-    except NotFound:  # its data is gone: its page stays as it was
+    except (NotFound, SchemaError) as exc:  # its data is gone or damaged: its page stays
+        log.warning("not refreshing %s/%s: %s", manifest.topic, date, exc)
         return []
     previous, following = manifest.neighbours(date)
     return _write_digest(site, digest_view(digest), previous, following, base)

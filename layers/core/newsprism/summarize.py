@@ -46,7 +46,7 @@ def summarize_topic(config: Config, topic_id: str, date: str, data: Store,
     ``client`` replaces the model client the configuration names (tests, other services).
     """
     key = f"classified/{topic_id}/{date}.json"
-    classified = Classified.from_dict(models.loads(data.read(key), name=key))
+    classified = models.decode(data.read(key), Classified.from_dict, name=key)
     digest = summarize(config, classified, client)
     data.write(digest.key, models.dumps(digest.to_dict()))
     return digest

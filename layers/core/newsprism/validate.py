@@ -17,6 +17,8 @@ from typing import Any
 from .models import Bullet, Classified, Highlights, ListedArticle
 from .prompt import MAX_BULLET_CHARS
 
+# JSON's "\ud83d" without its pair decodes to a lone surrogate (issue 9).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _FENCE = re.compile(r"^```[A-Za-z]*\s*\n?(.*?)\n?\s*```$", re.DOTALL)
 
 
@@ -88,6 +90,8 @@ def _bullet(value: Any, path: str, citable: dict[int, ListedArticle], total: int
     text = " ".join(text.split())  # one line: a line break would end the Markdown bullet
     if not text:
         raise InvalidAnswer(f"{path}.text: empty")
+    if _SURROGATE.search(text):  # no UTF-8 file can hold it: the digest could not be stored
+        raise InvalidAnswer(f"{path}.text: an unpaired surrogate (a broken \\u escape)")
     if len(text) > MAX_BULLET_CHARS:
         raise InvalidAnswer(f"{path}.text: {len(text)} characters, at most "
                             f"{MAX_BULLET_CHARS} were asked for")

@@ -41,6 +41,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Security lint (issue 9); exceptions are inline ("# why  # nosec BXXX"), config in pyproject.
+.PHONY: bandit
+bandit: $(STAMP)
+	$(BIN)/bandit -c pyproject.toml -r layers functions demo infra bench -q
+
 cfn-lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
 
@@ -57,7 +62,7 @@ test-deps:
 	      || echo "warning: could not install $$tool; its tests will be skipped" >&2; \
 	  else echo "note: $$tool missing (apt-get install -y $$tool): its tests will be skipped" >&2; fi; done
 
-test: lint typecheck cfn-lint checkov sam-validate sam-build pytest
+test: lint typecheck bandit cfn-lint checkov sam-validate sam-build pytest
 
 # The earlier system's 525 digests (../shared/corpus), rebuilt and compared (issue #3).
 .PHONY: conformance

@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
+import subprocess  # runs this interpreter only  # nosec B404
 import sys
 from pathlib import Path
 
@@ -75,7 +75,7 @@ def import_ms(modules: list[str], stage: str, runs: int) -> tuple[float, float]:
     cpu, wall = [], []
     for attempt in range(runs + 1):
         result = subprocess.run([sys.executable, "-c", TIMER, *modules], env=environment(stage),
-                                capture_output=True, text=True, check=True)
+                                capture_output=True, text=True, check=True)  # nosec B603
         if attempt:  # the first run writes the .pyc files
             sample = result.stdout.strip().splitlines()[-1].split()
             cpu.append(float(sample[0]))

@@ -20,7 +20,7 @@ here at 1 vCPU becomes roughly ``cpu_s * 1769 / MemorySize`` on Lambda.
 from __future__ import annotations
 
 import json
-import subprocess
+import subprocess  # runs this interpreter only  # nosec B404
 import sys
 import tempfile
 import threading
@@ -130,8 +130,8 @@ class Feeds(BaseHTTPRequestHandler):
 
 def stage(name: str, config: Path, data: Path, now: datetime) -> dict[str, float]:
     env = {"PYTHONPATH": str(ROOT / "layers" / "core"), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", STAGE, name, str(config), str(data),
-                             now.isoformat()], capture_output=True, text=True, env=env)
+    argv = [sys.executable, "-c", STAGE, name, str(config), str(data), now.isoformat()]
+    result = subprocess.run(argv, capture_output=True, text=True, env=env)  # nosec B603
     if result.returncode:
         raise SystemExit(f"{name} failed:\n{result.stderr}")
     figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])

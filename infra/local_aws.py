@@ -17,7 +17,8 @@ DATA_BUCKET = "newsprism-data"
 SITE_BUCKET = "newsprism-site"
 QUEUES = {"FETCH_QUEUE_URL": "newsprism-fetch", "CLASSIFY_QUEUE_URL": "newsprism-classify"}
 REGION = "us-east-1"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+FAKE_KEY = "testing"  # moto's fake credentials, for a local server
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": FAKE_KEY, "AWS_SECRET_ACCESS_KEY": FAKE_KEY,
                "AWS_DEFAULT_REGION": REGION}
 
 
@@ -26,8 +27,8 @@ def create_resources(endpoint: str) -> dict[str, str]:
     would give the functions, pointed at ``endpoint``."""
     import boto3
 
-    session = boto3.session.Session(aws_access_key_id="testing",
-                                    aws_secret_access_key="testing", region_name=REGION)
+    session = boto3.session.Session(aws_access_key_id=FAKE_KEY, aws_secret_access_key=FAKE_KEY,
+                                    region_name=REGION)
     s3: Any = session.client("s3", endpoint_url=endpoint)
     sqs: Any = session.client("sqs", endpoint_url=endpoint)
     for bucket in (DATA_BUCKET, SITE_BUCKET):

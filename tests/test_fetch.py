@@ -16,7 +16,15 @@ import httpx
 import pytest
 
 from newsprism import USER_AGENT, fetch_state, models
-from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
+from newsprism.config import (
+    Config,
+    ConfigError,
+    Feed,
+    FetchSettings,
+    Perspective,
+    Topic,
+    parse_config,
+)
 from newsprism.fetch import ACCEPT, _retry, fetch_topics, run_id
 from newsprism.fetch_http import PER_HOST, FetchError
 from newsprism.fetch_state import Validators, state_key
@@ -508,3 +516,51 @@ def test_one_log_line_per_feed(tmp_path: Path, caplog: pytest.LogCaptureFixture)
         f"feed ok https://good.example/rss http=200 attempts=1 bytes={len(RSS)} articles=3 ms=")
     assert bad.getMessage().endswith("error=HTTP 404 Not Found")
     assert len(caplog.records) == 2
+
+
+def test_retry_settings_are_read_from_the_configuration() -> None:
+    text = """
+[fetch]
+retries = 3
+backoff = 0.25
+max_retry_after = 15
+
+[[topics]]
+id = "t"
+name = "T"
+[[topics.perspectives]]
+id = "p"
+name = "P"
+[[topics.feeds]]
+url = "https://a.example/rss"
+perspective = "p"
+"""
+    settings = parse_config(text, name="topics.toml").fetch
+    assert (settings.retries, settings.backoff, settings.max_retry_after) == (3, 0.25, 15.0)
+    with pytest.raises(ConfigError, match=r"topics.toml: fetch.backoff: must be positive, got 0.0"):
+        parse_config(text.replace("backoff = 0.25", "backoff = 0"), name="topics.toml")
+
+
+class StateOutage(FileStore):
+    """A store whose state/ objects cannot be read or written (the runs can)."""
+
+    def read(self, key: str) -> bytes:
+        if key.startswith("state/"):
+            raise OSError("state unreachable")
+        return super().read(key)
+
+    def write(self, key: str, data: bytes, *, cache_control: str | None = None) -> None:
+        if key.startswith("state/"):
+            raise OSError("state unreachable")
+        super().write(key, data, cache_control=cache_control)
+
+
+def test_unreachable_state_costs_only_a_full_download(tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    store = StateOutage(tmp_path)
+    server = VersionedFeed()
+    cfg = config(topic(["https://a.example/rss"]))
+    with caplog.at_level(logging.WARNING, logger="newsprism.fetch_state"):
+        [raw] = fetch_topics(cfg, cfg.topics, store, NOW, transport=httpx.MockTransport(server))
+    assert raw.feeds[0].status == "ok" and stored(store, raw) == raw
+    assert "cannot read feed state" in caplog.text and "cannot store feed state" in caplog.text

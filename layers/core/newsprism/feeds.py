@@ -13,7 +13,7 @@ import functools
 import html
 import io
 import re
-import xml.sax
+import xml.sax  # SAXParseException only  # nosec B406
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit

@@ -2,7 +2,7 @@
 
 All feeds of all topics share one ``httpx.AsyncClient`` (``fetch_http.Fetcher`` holds the
 request policy: deadline per request, body cap, redirects, the SSRF guard, per-host slots)
-and a semaphore of ``config.fetch.concurrency``. Around each feed this module adds
+and at most ``config.fetch.concurrency`` requests in flight. Around each feed this module adds
 conditional GET (``fetch_state``), retries with backoff, the stage deadline, parsing and the
 per-feed log line. A feed that fails becomes an ``error`` line in the run's report; it never
 stops the run, and nothing stored earlier is overwritten.
@@ -47,6 +47,9 @@ log.addHandler(logging.NullHandler())
 # With a deadline, a request is only started if it can time out before the deadline, with
 # this much left over to store the runs.
 DEADLINE_MARGIN = 1.0
+# Bodies read but not yet parsed, per request slot: while one is parsed the next is fetched.
+# Memory holds at most this many times `concurrency` bodies (each at most `max_bytes`).
+BODIES_PER_REQUEST = 2
 
 Progress = Callable[[Topic, FeedReport], None]
 
@@ -122,7 +125,8 @@ async def fetch_topics_async(config: Config, topics: Sequence[Topic], data: Stor
                                  follow_redirects=False) as client:
         stage = _Stage(Fetcher(client=client, settings=settings, resolve=resolve, pins=pins),
                        data, now.astimezone(UTC), asyncio.Semaphore(settings.concurrency),
-                       clock, progress)
+                       asyncio.Semaphore(BODIES_PER_REQUEST * settings.concurrency), clock,
+                       progress)
         results = await asyncio.gather(*(stage.topic(topic) for topic in topics),
                                        return_exceptions=True)
     stored = []
@@ -153,7 +157,8 @@ class _Stage:
     fetcher: Fetcher
     data: Store
     now: datetime
-    semaphore: asyncio.Semaphore  # requests in flight (and bodies in memory)
+    requests: asyncio.Semaphore  # requests in flight: `concurrency`
+    bodies: asyncio.Semaphore  # bodies being read or parsed: BODIES_PER_REQUEST times as many
     clock: _Clock
     progress: Progress | None
 
@@ -196,17 +201,20 @@ class _Stage:
         conditional = previous.request_headers() if previous else {}
         attempts = 0
         while True:
-            # The slot is held while parsing too: at most `concurrency` bodies in memory.
-            async with self.semaphore:
-                if not self.clock.allows():
-                    return _Outcome(_report(feed, "error", error="deadline", attempts=attempts,
-                                            started=started), [])
-                attempts += 1
-                try:
-                    response = await self.fetcher.get(feed.fetch_url, conditional)
-                except FetchError as exc:
-                    error = exc
-                else:
+            # The request slot is given back once the body is read, so that the next request
+            # goes out while this body is parsed; a body slot bounds what waits in memory.
+            async with self.bodies:
+                async with self.requests:
+                    if not self.clock.allows():
+                        return _Outcome(_report(feed, "error", error="deadline",
+                                                attempts=attempts, started=started), [])
+                    attempts += 1
+                    try:
+                        response: Response | None = await self.fetcher.get(feed.fetch_url,
+                                                                           conditional)
+                    except FetchError as exc:
+                        error, response = exc, None
+                if response is not None:
                     return await self.parse(response, feed, previous, started, attempts)
             reason, delay = _retry(error, attempts, self.fetcher.settings)
             if delay is None or not self.clock.allows(delay):
@@ -264,7 +272,7 @@ def _retry(error: FetchError, attempts: int, settings: FetchSettings) -> tuple[s
     """
     if not error.retryable or attempts > settings.retries:
         return error.reason, None
-    delay = settings.backoff * 2 ** (attempts - 1) * random.uniform(0.5, 1.0)
+    delay = settings.backoff * 2 ** (attempts - 1) * random.uniform(0.5, 1.0)  # nosec B311
     if error.retry_after is not None:
         if error.retry_after > settings.max_retry_after:
             return (f"{error.reason} (Retry-After {error.retry_after:g}s exceeds "

@@ -67,14 +67,24 @@ def load(store: Store, url: str) -> Validators | None:
     except (models.SchemaError, KeyError, TypeError) as exc:
         log.warning("ignoring damaged feed state %s: %s", key, exc)
         return None
+    except Exception as exc:  # the store is unreachable: ask in full, which is always safe
+        log.warning("cannot read feed state %s: %s", key, exc)
+        return None
     return validators if validators.url == url and validators else None
 
 
 def save(store: Store, validators: Validators) -> None:
     """Store the validators of a full answer; an answer without any removes old ones (the
-    server no longer supports conditional requests, so asking would be pointless)."""
+    server no longer supports conditional requests, so asking would be pointless).
+
+    A failure is logged, not raised: the run is stored already, and an old or missing state
+    only means a full download next time (an old ETag no longer matches a changed feed).
+    """
     key = state_key(validators.url)
-    if validators:
-        store.write(key, models.dumps(validators.to_dict()))
-    elif store.exists(key):
-        store.delete(key)
+    try:
+        if validators:
+            store.write(key, models.dumps(validators.to_dict()))
+        elif store.exists(key):
+            store.delete(key)
+    except Exception as exc:
+        log.warning("cannot store feed state %s: %s", key, exc)

@@ -139,7 +139,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
                                                        socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
-        assert error is not None
+        assert error is not None  # narrows the type: always set  # nosec B101
         raise error
 
     async def connect_unix_socket(self, path: str, timeout: float | None = None,

@@ -8,7 +8,7 @@ URL is known; without one the site has none rather than an invalid one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escaping only  # nosec B406
 
 from .manifest import TopicManifest
 from .urls import archive_path, digest_path

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 import sys
-import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from newsprism import cli
+from newsprism.serve import running
 
 HERE = Path(__file__).resolve().parent
 NOW = "2026-02-12T04:00:51.254Z"
@@ -28,11 +28,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 def main() -> int:
     handler = functools.partial(QuietHandler, directory=str(HERE / "feeds"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base_url:
         config = WORK / "demo-topics.toml"
         config.parent.mkdir(parents=True, exist_ok=True)
         template = (HERE / "topics.toml").read_text(encoding="utf-8")
@@ -40,9 +36,6 @@ def main() -> int:
         print(f"serving the sample feeds at {base_url}/ for this run", file=sys.stderr)
         status = cli.main(["run", "--config", str(config), "--topic", "us-china", "--now", NOW,
                            "--data", str(WORK / "data"), "--site", str(WORK / "site")])
-    finally:
-        server.shutdown()
-        server.server_close()
     if status == 0:
         site = WORK / "site"
         print(f"""

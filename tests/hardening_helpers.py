@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from newsprism.config import Config, load_config
+from newsprism.serve import running
 from newsprism.store import Store
 
 from .conftest import REPO, SEED_NOW
@@ -92,16 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
 def serving(state: FeedServer) -> Iterator[FeedServer]:
     """The server runs for the block and is stopped after it, whatever happens."""
     handler = type("Handler", (_Handler,), {"server_state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base_url:
+        state.base = base_url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def demo_server() -> FeedServer:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import tempfile
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from urllib.error import HTTPError
 import pytest
 
 from newsprism.render import render_all
-from newsprism.serve import make_server
+from newsprism.serve import make_server, running
 from newsprism.store import FileStore
 
 from .chromium import Browser, Tab, find_chromium
@@ -58,13 +57,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def origin(site: Path) -> Iterator[str]:
-    server = make_server(site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with running(make_server(site, 0)) as base_url:
+        yield f"{base_url}/"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import asyncio
 import gzip
 import http.server
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -29,6 +28,7 @@ from newsprism.fetch import ACCEPT, _retry, fetch_topics, run_id
 from newsprism.fetch_http import PER_HOST, FetchError
 from newsprism.fetch_state import Validators, state_key
 from newsprism.models import FeedReport, RawRun
+from newsprism.serve import running
 from newsprism.store import FileStore
 
 from .conftest import DATA
@@ -278,15 +278,8 @@ class _FeedServer(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def local_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FeedServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running(http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FeedServer)) as base_url:
+        yield base_url
 
 
 def test_real_http_server(tmp_path: Path, local_server: str,

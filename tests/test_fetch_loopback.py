@@ -20,6 +20,7 @@ from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
 from newsprism.fetch import ACCEPT, fetch_topics
 from newsprism.fetch_state import Validators
 from newsprism.models import FeedReport, RawRun
+from newsprism.serve import running
 from newsprism.store import FileStore
 
 from .conftest import DATA
@@ -163,17 +164,12 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
 def server() -> Iterator[Server]:
     state = Server()
     handler = type("Handler", (_Handler,), {"server_state": state})
-    httpd = _HTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        yield state
-    finally:
-        state.stop.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with running(_HTTPServer(("127.0.0.1", 0), handler)) as base_url:
+        state.base = base_url
+        try:
+            yield state
+        finally:
+            state.stop.set()  # release stalled answers so the server can shut down
 
 
 @pytest.fixture(autouse=True)

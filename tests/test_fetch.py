@@ -96,7 +96,7 @@ def test_run_is_stored_with_reports_and_articles_in_feed_order(tmp_path: Path) -
         ("https://a.example/feed", "ok", 200, 2, 1), ("https://b.example/feed", "ok", 200, 2, 1)]
     assert [a.title for a in raw.articles] == ["a story 0", "a story 1", "b story 0", "b story 1"]
     assert [a.perspective for a in raw.articles] == ["us", "us", "china", "china"]
-    assert store.read(raw.key) == models.dumps(raw.to_dict())
+    assert store.read(raw.key) == models.dumps(raw.to_dict(), compact=True)
     assert stored(store, raw) == raw
 
 

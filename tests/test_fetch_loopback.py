@@ -18,6 +18,7 @@ import pytest
 from newsprism import USER_AGENT, fetch_state, models
 from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
 from newsprism.fetch import ACCEPT, fetch_topics
+from newsprism.fetch_http import PER_HOST
 from newsprism.fetch_state import Validators
 from newsprism.models import FeedReport, RawRun
 from newsprism.serve import running
@@ -46,6 +47,7 @@ class Server:
 
     base: str = ""
     requests: list[tuple[float, str, dict[str, str]]] = field(default_factory=list)
+    peers: list[int] = field(default_factory=list)  # the client port of each request
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -132,6 +134,7 @@ ROUTES: dict[str, Route] = {
     "/empty.xml": answer(200, b""),
     "/nothing-new.xml": answer(200, b'<rss version="2.0"><channel><title>Quiet</title>'
                                     b"</channel></rss>"),
+    "/slow.xml": lambda handler, nth: (time.sleep(0.05), answer(200, RSS)(handler, nth)),
     "/latin1.xml": answer(200, encoded_feed("Café Zürich ½", "ISO-8859-1"),
                           Content_Type="application/rss+xml"),
     "/cp1252.xml": answer(200, encoded_feed("“Quotes” cost €5", "windows-1252", declare=False),
@@ -147,7 +150,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = self.path
         with self.server_state.lock:
             self.server_state.requests.append((time.monotonic(), path, dict(self.headers)))
-        route = ROUTES.get(path, answer(404))
+            self.server_state.peers.append(self.client_address[1])
+        route = ROUTES.get(path.partition("?")[0], answer(404))
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
             route(self, self.server_state.count(path))
 
@@ -204,7 +208,7 @@ def test_every_misbehaviour_is_reported_and_the_rest_of_the_run_is_stored(
     before = {key: store.read(key) for key in store.list("")}
 
     started = time.monotonic()
-    raw = fetch(server, store, [path for path in ROUTES if path != "/loop/b"])
+    raw = fetch(server, store, [path for path in ROUTES if path not in ("/loop/b", "/slow.xml")])
     took = time.monotonic() - started
 
     reports = by_path(server, raw)
@@ -264,6 +268,17 @@ def test_an_unchanged_feed_answers_304_on_the_next_run(server: Server, tmp_path:
     assert "If-None-Match" not in asked_first and asked_again["If-None-Match"] == '"v1"'
     # classify reads every run in its window: the first run still holds the articles
     assert RawRun.from_dict(models.loads(store.read(first.key), name=first.key)) == first
+
+
+def test_one_host_is_asked_over_a_few_connections_kept_alive(server: Server,
+                                                              tmp_path: Path) -> None:
+    # Twelve feeds of one publisher, with room for 32 requests at once: the publisher sees
+    # at most PER_HOST connections, each carrying several requests.
+    paths = [f"/slow.xml?feed={number}" for number in range(12)]
+    raw = fetch(server, FileStore(tmp_path), paths)
+    assert [report.status for report in raw.feeds] == ["ok"] * 12
+    assert len(server.peers) == 12
+    assert len(set(server.peers)) <= PER_HOST < 12
 
 
 def test_the_guard_refuses_the_loopback_server_without_connecting(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -71,7 +72,7 @@ def missing_field(data: bytes) -> bytes:
 
 def lone_surrogate(data: bytes) -> bytes:
     """A title holding "\\ud800": valid JSON, but no UTF-8 file can hold what it decodes to."""
-    return data.replace(b'"title": "', b'"title": "\\ud800', 1)
+    return re.sub(rb'"title": ?"', rb'"title":"\\ud800', data, count=1)
 
 
 def nested_too_deeply(data: bytes) -> bytes:

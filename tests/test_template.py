@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -370,3 +371,17 @@ def test_an_empty_endpoint_url_leaves_boto3_on_aws(monkeypatch: pytest.MonkeyPat
                                     aws_secret_access_key="testing", region_name="us-east-1")
     assert session.client("s3").meta.endpoint_url == "https://s3.amazonaws.com"
     assert session.client("sqs").meta.endpoint_url == "https://sqs.us-east-1.amazonaws.com"
+
+
+def test_the_layer_installs_what_the_package_depends_on() -> None:
+    # The Lambda layer is built from requirements.txt, local installs from pyproject.toml; a
+    # dependency missing from the layer (sniffio: without it httpcore searches the file
+    # system for it on every request) would only show in AWS.
+    def names(lines: list[str]) -> set[str]:
+        return {re.split(r"[<>=!~\[; ]", line.strip(), maxsplit=1)[0].lower()
+                for line in lines if line.strip() and not line.lstrip().startswith("#")}
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = (ROOT / "layers" / "core" / "requirements.txt").read_text(encoding="utf-8")
+    assert names(requirements.splitlines()) == names(project["dependencies"])
+    assert "sniffio" in names(project["dependencies"])

@@ -16,7 +16,7 @@ import re
 import xml.sax  # SAXParseException only  # nosec B406
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -38,9 +38,11 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 # A run of C0/C1 control characters (Unicode category Cc), with the ASCII spaces around it.
 _CONTROL_RUN = re.compile(r" *[\x00-\x1f\x7f-\x9f][\x00-\x1f\x7f-\x9f ]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TAG = re.compile(r"<[^>]*>")
 # Script and style bodies are code, not text (a description is hostile HTML).
-_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# (ASCII: as in HTML, "<ſcript>" is no script tag, though Unicode case-folding says it is.)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL | re.ASCII)
 SUMMARY_LIMIT = 1000  # characters: plenty for relevance matching, bounded per article
 
 
@@ -139,6 +141,12 @@ def _articles(channel: Any, entries: list[Any], feed: Feed, feed_url: str,
     return articles
 
 
+# An http(s) URL whose parts can be read without urllib: lower-case host without port or
+# user, printable ASCII only. urlsplit would split it the same way (tests/test_feeds.py
+# holds the two to the same canonical form); every other URL takes urlsplit.
+_PLAIN_URL = re.compile(r'(https?)://([a-z0-9.-]+)(/[!"$->@-~]*)?(?:\?([!"$-~]*))?(?:#[!-~]*)?')
+
+
 @functools.lru_cache(maxsize=4096)  # each link is checked, then hashed; outlets repeat
 def canonical_url(url: str) -> str:
     """The form of an article URL that its id is computed from.
@@ -148,20 +156,28 @@ def canonical_url(url: str) -> str:
     ``utm_*``, and ``HOST_TRACKING_PARAMS`` for their host). Other query parameters keep
     their order and spelling. Raises ``ValueError`` for a URL that is not http(s).
     """
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    netloc = _netloc(scheme, parts.netloc)
-    host = netloc.rpartition("@")[2]
-    if not host or host.startswith(":"):
-        raise ValueError(f"URL has no host: {url!r}")
-    dropped = HOST_TRACKING_PARAMS.get(host, frozenset())
-    query = "&".join(
-        pair for pair in parts.query.split("&")
-        if pair and not _is_tracking(pair.partition("=")[0].lower(), dropped)
-    )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    url = url.strip()
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:
+        scheme, host, path, query = plain.groups("")
+        netloc = host
+    else:
+        parts = urlsplit(url)
+        scheme, path, query = parts.scheme.lower(), parts.path, parts.query
+        if scheme not in _DEFAULT_PORTS or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        netloc = _netloc(scheme, parts.netloc)
+        host = netloc.rpartition("@")[2]
+        if not host or host.startswith(":"):
+            raise ValueError(f"URL has no host: {url!r}")
+    if query:
+        dropped = HOST_TRACKING_PARAMS.get(host, frozenset())
+        query = "&".join(
+            pair for pair in query.split("&")
+            if pair and not _is_tracking(pair.partition("=")[0].lower(), dropped)
+        )
+    # As urlunsplit joins them (its path after a host is empty or starts with "/").
+    return f"{scheme}://{netloc}{path or '/'}{'?' if query else ''}{query}"
 
 
 def _is_tracking(name: str, dropped: frozenset[str]) -> bool:
@@ -185,6 +201,8 @@ def clean_text(text: str) -> str:
     Other unusual characters (U+00A0, U+2028, U+200B) stay: the earlier system's digests
     carry them verbatim, and the Markdown output must match it.
     """
+    if text.isprintable():  # no control character (the common case), nothing to replace
+        return text.strip()
     return _CONTROL_RUN.sub(" ", text).strip()
 
 
@@ -200,7 +218,7 @@ def _text(value: str, detail: Any) -> str:
 def _http_url(url: str) -> str | None:
     """The URL if it is an absolute http(s) URL we can store and link to, else None."""
     url = url.strip()
-    if _CONTROL_RUN.search(url):
+    if not url.isprintable() and _CONTROL_RUN.search(url):
         return None
     try:
         canonical_url(url)
@@ -253,6 +271,11 @@ def _published(entry: Any, fetched_at: datetime) -> datetime:
     if moment is None:
         return fetched_at
     try:
+        year, month, day, hour, minute, second = moment[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except (ValueError, TypeError):
+        pass  # fields out of range (a leap second, "31 Feb"): timegm rolls them over
+    try:
         return datetime.fromtimestamp(calendar.timegm(moment), UTC)
     except (ValueError, OverflowError, OSError, TypeError):
         return fetched_at
@@ -296,9 +319,16 @@ def _summary(entry: Any, title: str, source: str) -> str:
     # RSS descriptions are HTML; a summary copied from Atom content carries no type.
     kind = detail.get("type", "text/html") if isinstance(detail, dict) else "text/html"
     if kind in ("text/html", "application/xhtml+xml"):
-        value = html.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", value)))
-    text = " ".join(_CONTROL_RUN.sub(" ", value).split())
-    headline = " ".join(title.split())
+        if "<" in value:
+            value = _TAG.sub(" ", _SCRIPT.sub(" ", value))
+        # Google News puts "&nbsp;&nbsp;" before the outlet; a plain space splits the same
+        # and spares html.unescape its slow path (a Python call per entity).
+        value = html.unescape(value.replace("&nbsp;", " "))
+    if not value.isprintable() and _CONTROL.search(value):
+        value = _CONTROL_RUN.sub(" ", value)  # (str.split takes care of other whitespace)
+    text = " ".join(value.split())
+    # (a printable title has no whitespace but spaces, and clean_text stripped it)
+    headline = title if title.isprintable() and "  " not in title else " ".join(title.split())
     if text in ("", headline, f"{headline} {source}"):
         return ""
     if len(text) > SUMMARY_LIMIT:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import random
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +29,7 @@ from newsprism.feeds import NotAFeed, parse_feed
 from newsprism.fetch_http import (
     ACCEPT,
     ACCEPT_ENCODING,
+    PER_HOST,
     Fetcher,
     FetchError,
     Response,
@@ -116,19 +119,20 @@ async def fetch_topics_async(config: Config, topics: Sequence[Topic], data: Stor
                    - DEADLINE_MARGIN)
     pins: dict[str, tuple[str, ...]] = {}
     if transport is None:
-        transport = netguard.pinned_transport(pins, httpx.Limits(
-            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency))
+        transport = netguard.PinnedTransport(pins, per_host=PER_HOST)
         resolve = resolve or netguard.system_resolve
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
-    async with httpx.AsyncClient(transport=transport, headers=headers,
-                                 timeout=httpx.Timeout(settings.timeout),
-                                 follow_redirects=False) as client:
-        stage = _Stage(Fetcher(client=client, settings=settings, resolve=resolve, pins=pins),
-                       data, now.astimezone(UTC), asyncio.Semaphore(settings.concurrency),
-                       asyncio.Semaphore(BODIES_PER_REQUEST * settings.concurrency), clock,
-                       progress)
-        results = await asyncio.gather(*(stage.topic(topic) for topic in topics),
-                                       return_exceptions=True)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsprism-parse") as cpu:
+        async with httpx.AsyncClient(transport=transport, headers=headers,
+                                     timeout=httpx.Timeout(settings.timeout),
+                                     follow_redirects=False) as client:
+            stage = _Stage(Fetcher(client=client, settings=settings, resolve=resolve,
+                                   pins=pins),
+                           data, now.astimezone(UTC), asyncio.Semaphore(settings.concurrency),
+                           asyncio.Semaphore(BODIES_PER_REQUEST * settings.concurrency), cpu,
+                           clock, progress)
+            results = await asyncio.gather(*(stage.topic(topic) for topic in topics),
+                                           return_exceptions=True)
     stored = []
     for result in results:
         if isinstance(result, BaseException):
@@ -159,6 +163,10 @@ class _Stage:
     now: datetime
     requests: asyncio.Semaphore  # requests in flight: `concurrency`
     bodies: asyncio.Semaphore  # bodies being read or parsed: BODIES_PER_REQUEST times as many
+    # One thread parses and serializes. The GIL lets one thread run Python at a time anyway,
+    # and spread over asyncio's default pool the same parsing costs a quarter more CPU
+    # (lxml and the CPU caches work best when one thread does it all: bench/fetch_bench.py).
+    cpu: Executor
     clock: _Clock
     progress: Progress | None
 
@@ -169,7 +177,7 @@ class _Stage:
         fresh = run = _run(topic, self.now, outcomes)
         # Serializing and parsing run in threads, so that the event loop keeps the downloads
         # going (the GIL still makes it one CPU: bench/fetch_bench.py measures what it costs).
-        document = await asyncio.to_thread(_serialized, run)
+        document = await self.on_cpu(_serialized, run)
         # Fetching twice at one --now must not replace the first run: its feeds may answer
         # "not modified" the second time, and the first run is then the only copy of their
         # articles. Created only where no object has the key (atomic, so a fetch racing this
@@ -178,8 +186,13 @@ class _Stage:
         while not await asyncio.to_thread(create, self.data, run.key, document):
             number += 1
             run = dataclasses.replace(fresh, run_id=f"{fresh.run_id}-{number}")
-            document = await asyncio.to_thread(_serialized, run)
+            document = await self.on_cpu(_serialized, run)
         return run, outcomes
+
+    async def on_cpu[**P, R](self, func: Callable[P, R], *args: P.args,
+                             **kwargs: P.kwargs) -> R:
+        return await asyncio.get_running_loop().run_in_executor(
+            self.cpu, functools.partial(func, *args, **kwargs))
 
     async def feed(self, topic: Topic, feed: Feed) -> _Outcome:
         try:
@@ -228,8 +241,8 @@ class _Stage:
             return _Outcome(_report(feed, "not_modified", http_status=304, started=started,
                                     attempts=attempts), [])
         try:
-            articles = await asyncio.to_thread(parse_feed, response.body, feed, response.url,
-                                               self.now, content_type=response.content_type)
+            articles = await self.on_cpu(parse_feed, response.body, feed, response.url,
+                                         self.now, content_type=response.content_type)
         except NotAFeed as exc:
             error = f"not a feed: {shorten(str(exc))}"
         except Exception as exc:  # a parser bug on hostile input must not sink the run
@@ -246,7 +259,7 @@ class _Stage:
 
 
 def _serialized(run: RawRun) -> bytes:
-    return models.dumps(run.to_dict())
+    return models.dumps(run.to_dict(), compact=True)
 
 
 def _run(topic: Topic, now: datetime, outcomes: Sequence[_Outcome]) -> RawRun:

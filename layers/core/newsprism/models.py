@@ -25,10 +25,19 @@ class SchemaError(ValueError):
     """A stored document is not one this version of newsprism understands."""
 
 
-def dumps(document: dict[str, Any]) -> bytes:
-    """Serialize a stored document: schema-stamped, keys sorted, UTF-8, newline-terminated."""
+def dumps(document: dict[str, Any], *, compact: bool = False) -> bytes:
+    """Serialize a stored document: schema-stamped, keys sorted, UTF-8, newline-terminated.
+
+    Indented for people who open it, unless ``compact``: on one line, which json writes with
+    its C encoder, several times faster (the fetch stage's raw runs hold thousands of
+    articles and are read by programs).
+    """
     body = {"schema": SCHEMA, **document}
-    return (json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode()
+    if compact:
+        text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1)
+    return (text + "\n").encode()
 
 
 def loads(data: bytes, *, name: str) -> dict[str, Any]:
@@ -68,8 +77,10 @@ def decode[T](data: bytes, read: Callable[[dict[str, Any]], T], *, name: str) ->
 
 def format_time(moment: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and ``Z``, as JavaScript's ``toISOString`` writes it."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat, not strftime: "%Y" leaves years before 1000 unpadded ("5-01-01"), which
+    # fromisoformat then refuses; a hostile feed may date an entry in year 5.
+    text = moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    return text.removesuffix("+00:00") + "Z"
 
 
 def parse_time(text: str) -> datetime:

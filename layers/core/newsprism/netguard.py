@@ -14,8 +14,10 @@ still verifies the certificate against the host name.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -150,22 +152,54 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
-def pinned_transport(pins: dict[str, tuple[str, ...]],
-                     limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose connections go only to pinned addresses.
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """httpx's default TLS settings (certifi's CA bundle), made once per process: loading the
+    bundle costs tens of milliseconds, and a warm Lambda runs the stage many times."""
+    return httpx.create_ssl_context()
 
-    httpx has no public switch for httpcore's network backend, so the connection pool it
-    builds is replaced by one with the same settings and a ``PinnedBackend``
-    (tests/test_fetch_guard.py proves the pin is used over a real socket). The caller's
-    transport bypasses environment proxies, which would resolve names themselves.
+
+class PinnedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport whose connections go only to pinned addresses, with one small
+    connection pool per origin.
+
+    httpx has no public switch for httpcore's network backend, so each pool is built here
+    with a ``PinnedBackend`` (tests/test_fetch_guard.py proves the pin is used over a real
+    socket). Environment proxies are bypassed: they would resolve names themselves.
+
+    One pool per origin rather than one for all: httpcore scans every connection of a pool
+    whenever a request starts or ends, so a single pool of ``concurrency`` connections costs
+    more CPU than the parsing of the feeds (bench/fetch_bench.py); a pool per publisher holds
+    at most ``per_host`` connections, the politeness limit anyway.
     """
-    ssl_context = httpx.create_ssl_context()  # loading the CA bundle takes a while: once
-    transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=PinnedBackend(pins),
-    )
-    return transport
+
+    def __init__(self, pins: dict[str, tuple[str, ...]], per_host: int,
+                 keepalive_expiry: float = 5.0) -> None:
+        self._backend = PinnedBackend(pins)
+        self._per_host = per_host
+        self._keepalive_expiry = keepalive_expiry
+        self._pools: dict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = {}
+
+    def _pool(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
+        origin = (url.raw_scheme, url.raw_host.lower(), url.port)
+        transport = self._pools.get(origin)
+        if transport is None:
+            ssl_context = tls_context()
+            transport = httpx.AsyncHTTPTransport(verify=ssl_context)
+            transport._pool = httpcore.AsyncConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=self._per_host,
+                max_keepalive_connections=self._per_host,
+                keepalive_expiry=self._keepalive_expiry,
+                network_backend=self._backend,
+            )
+            self._pools[origin] = transport
+        return transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._pool(request.url).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), {}
+        for transport in pools:
+            await transport.aclose()

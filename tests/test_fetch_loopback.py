@@ -109,6 +109,13 @@ def chunked(body: bytes) -> Route:
     return route
 
 
+def slowly(route: Route) -> Route:
+    def late(handler: _Handler, nth: int) -> None:
+        time.sleep(0.05)  # long enough for requests to overlap
+        route(handler, nth)
+    return late
+
+
 def redirect(to: str) -> Route:
     return lambda handler, nth: answer(302, Location=to)(handler, nth)
 
@@ -134,7 +141,7 @@ ROUTES: dict[str, Route] = {
     "/empty.xml": answer(200, b""),
     "/nothing-new.xml": answer(200, b'<rss version="2.0"><channel><title>Quiet</title>'
                                     b"</channel></rss>"),
-    "/slow.xml": lambda handler, nth: (time.sleep(0.05), answer(200, RSS)(handler, nth)),
+    "/slow.xml": slowly(answer(200, RSS)),
     "/latin1.xml": answer(200, encoded_feed("Café Zürich ½", "ISO-8859-1"),
                           Content_Type="application/rss+xml"),
     "/cp1252.xml": answer(200, encoded_feed("“Quotes” cost €5", "windows-1252", declare=False),

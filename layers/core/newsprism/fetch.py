@@ -175,8 +175,8 @@ class _Stage:
         topics still download."""
         outcomes = await asyncio.gather(*(self.feed(topic, feed) for feed in topic.feeds))
         fresh = run = _run(topic, self.now, outcomes)
-        # Serializing and parsing run in threads, so that the event loop keeps the downloads
-        # going (the GIL still makes it one CPU: bench/fetch_bench.py measures what it costs).
+        # Serializing and parsing run on the CPU thread, so that the event loop keeps the
+        # downloads going (the GIL still makes it one CPU: bench/fetch_bench.py measures it).
         document = await self.on_cpu(_serialized, run)
         # Fetching twice at one --now must not replace the first run: its feeds may answer
         # "not modified" the second time, and the first run is then the only copy of their

@@ -7,8 +7,8 @@ addresses is not a public unicast address, unless ``allow_private_networks`` is 
 
 Checking a name and then letting the HTTP client resolve it again would leave a gap: a DNS
 server may answer the second lookup differently (DNS rebinding). So the vetted addresses are
-pinned per host, and the transport built by ``pinned_transport`` connects only to them; TLS
-still verifies the certificate against the host name.
+pinned per host, and ``PinnedTransport`` connects only to them; TLS still verifies the
+certificate against the host name.
 """
 
 from __future__ import annotations

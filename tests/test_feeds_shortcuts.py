@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from newsprism import feeds, models
 from newsprism.config import Feed
-from newsprism.fastfeed_values import feedparser_date
+from newsprism.fastfeed_values import feedparser_date, utc_struct_time
 from newsprism.models import RawRun
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, tzinfo=UTC)
@@ -57,6 +57,14 @@ def test_date_shortcut_is_feedparser(value: str) -> None:
 def test_date_shortcut_reads_every_moment_as_feedparser(moment: datetime, zone: str) -> None:
     value = moment.strftime(f"%a, %d %b {moment.year:04d} %H:%M:%S {zone}")
     assert feedparser_date(value) == _parse_date(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_struct_time_shortcut_is_utctimetuple(moment: datetime) -> None:
+    built = utc_struct_time(moment)
+    assert type(built) is time.struct_time
+    assert built == moment.utctimetuple()
 
 
 _PRINTABLE = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=25)

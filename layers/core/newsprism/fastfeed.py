@@ -152,14 +152,13 @@ _RSS_CHANNEL_SKIP = frozenset({"description", "language", "copyright", "managing
 _IMAGE_CHILDREN = frozenset({"title", "url", "link", "width", "height", "description"})
 _CLOUD_ATTRIBUTES = frozenset({"domain", "port", "path", "registerprocedure", "protocol"})
 _LINK_ATTRIBUTES = frozenset({"rel", "href", "type", "title", "hreflang", "length"})
-# What an item's children may carry: their attributes, and whether they may repeat.
-_ITEM_CHILDREN = {"title": (frozenset(), False), "link": (frozenset(), False),
-                  "description": (frozenset(), False), "pubDate": (frozenset(), False),
-                  "guid": (frozenset({"isPermaLink"}), False),
-                  "source": (frozenset({"url"}), False), "author": (frozenset(), False),
-                  "comments": (frozenset(), False),
-                  "category": (frozenset({"domain"}), True),
-                  "enclosure": (frozenset({"url", "length", "type"}), True)}
+# The children an item may have and the attributes each may carry (xml:lang on any);
+# only categories and enclosures may repeat.
+_ITEM_ATTRIBUTES = {tag: frozenset({LANG, *names}) for tag, names in (
+    ("title", ()), ("link", ()), ("description", ()), ("pubDate", ()), ("author", ()),
+    ("comments", ()), ("guid", ("isPermaLink",)), ("source", ("url",)),
+    ("category", ("domain",)), ("enclosure", ("url", "length", "type")))}
+_ITEM_REPEATS = frozenset({"category", "enclosure"})
 
 
 def _rss(root: Any, base: str) -> Extracted:
@@ -204,53 +203,46 @@ def _rss(root: Any, base: str) -> Extracted:
 
 
 def _rss_item(item: Any, base: str) -> dict[str, Any]:
+    """One item's entry. The hottest loop of a fetch (every item of every feed): it checks
+    each child once, then reads the few it needs by name."""
     if item.keys():
         raise Unsure  # rdf:about, CDF's lastmod and href all feed into the entry
-    entry: dict[str, Any] = {}
-    guid_link = None
-    seen = set()
+    children: dict[str, Any] = {}
     for element in item:
         tag = element.tag
-        rule = _ITEM_CHILDREN.get(tag)
-        if rule is None:
-            if not isinstance(tag, str):
-                continue  # a comment or processing instruction between elements
-            raise Unsure  # an element (or namespace) feedparser may read differently
-        allowed, repeats = rule
-        if not repeats:
-            if tag in seen:
-                raise Unsure  # feedparser resolves repeats by position; not worth copying
-            seen.add(tag)
-        names = element.keys()
-        if len(element) or (names and any(name not in allowed and name != LANG
-                                          for name in names)):
+        allowed = _ITEM_ATTRIBUTES.get(tag)
+        if allowed is None:
+            if isinstance(tag, str):
+                raise Unsure  # an element (or namespace) feedparser may read differently
+            continue  # a comment or processing instruction between elements
+        if len(element) or not allowed.issuperset(element.keys()):
             raise Unsure  # markup or comments inside the text, or unexpected attributes
-        value = (element.text or "").strip()
-        if tag == "title":
-            entry.update(title_fields(value, "text/plain", atom=False))
-        elif tag == "link":
-            link = finish(feedparser_join(base, value))
-            if "&" in link:
-                link = AMPERSAND_NAME.sub(r"&\g<1>", link.replace("&amp;", "&"))
-            entry["link"] = link
-        elif tag == "guid":
-            # A permalink guid (the default) is the entry's link if it has no <link>.
-            if element.get("isPermaLink", "true") == "true":
-                guid_link = finish(feedparser_join(base, value))
-        elif tag == "description":
-            entry["summary"] = finish(value)
-            entry["summary_detail"] = {"type": "text/html"}
-        elif tag == "pubDate":
-            entry["published_parsed"] = feedparser_date(finish(value))
-        elif tag == "source":
-            href = element.get("url")
-            source = {} if href is None else {"href": href}
-            name = finish(value)
-            if name:
-                source["title"] = name
-            entry["source"] = source
-    if guid_link is not None and "link" not in entry:
-        entry["link"] = guid_link
+        if tag in children:
+            raise Unsure  # feedparser resolves repeats by position; not worth copying
+        if tag not in _ITEM_REPEATS:
+            children[tag] = element
+    entry: dict[str, Any] = {}
+    if (title := children.get("title")) is not None:
+        entry.update(title_fields((title.text or "").strip(), "text/plain", atom=False))
+    if (link := children.get("link")) is not None:
+        value = finish(feedparser_join(base, (link.text or "").strip()))
+        if "&" in value:
+            value = AMPERSAND_NAME.sub(r"&\g<1>", value.replace("&amp;", "&"))
+        entry["link"] = value
+    elif (guid := children.get("guid")) is not None and guid.get("isPermaLink",
+                                                                   "true") == "true":
+        # A permalink guid (the default) is the entry's link if it has no <link>.
+        entry["link"] = finish(feedparser_join(base, (guid.text or "").strip()))
+    if (description := children.get("description")) is not None:
+        entry["summary"] = finish((description.text or "").strip())
+        entry["summary_detail"] = {"type": "text/html"}
+    if (published := children.get("pubDate")) is not None:
+        entry["published_parsed"] = feedparser_date(finish((published.text or "").strip()))
+    if (source := children.get("source")) is not None:
+        href = source.get("url")
+        entry["source"] = {} if href is None else {"href": href}
+        if name := finish((source.text or "").strip()):
+            entry["source"]["title"] = name
     return entry
 
 

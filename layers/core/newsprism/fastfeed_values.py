@@ -6,8 +6,10 @@ values feedparser would; tests/test_feeds_fast.py checks them against feedparser
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import re
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,10 +44,12 @@ def base_uri(feed_url: str) -> str:
     return base
 
 
-# An absolute http(s) URL that urllib's urljoin returns unchanged: ASCII host, no params
-# (";"), no fragment, no empty query, nothing urlsplit strips or rejects.
+# An absolute http(s) URL that urllib's urljoin returns unchanged: printable ASCII, no
+# params (";"), no fragment, no empty query, nothing urlsplit strips or rejects. (Ranges of
+# ASCII, not "[^\s…]": the regex engine tests those twice as fast as a Unicode category.)
 _SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?"
-                         r"(?:/[^\s?#;\\\[\]]*)?(?:\?[^\s#\\]+)?")
+                         r'(?:/[!"$-:<->@-Z^-~]*)?'  # path: no ? # ; [ \ ]
+                         r'(?:\?[!"$-\[\]-~]+)?')  # query: no # \
 
 
 def feedparser_join(base: str, uri: str) -> str:
@@ -79,7 +83,7 @@ def feedparser_date(value: str) -> Any:
             if sign is not None:
                 offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes))
                 stamp = stamp - offset if sign == "+" else stamp + offset
-            return stamp.utctimetuple()
+            return utc_struct_time(stamp)
         except (ValueError, OverflowError):
             pass  # an impossible date: feedparser decides what it is
     if value[:1].isalpha():
@@ -90,6 +94,17 @@ def feedparser_date(value: str) -> Any:
         if parsed and len(parsed) == 9:
             return parsed
     return _parse_date(value)
+
+
+_DAYS_BEFORE_MONTH = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def utc_struct_time(moment: datetime) -> time.struct_time:
+    """``moment.utctimetuple()`` of a naive datetime in UTC, at a third of its cost here."""
+    year, month, day = moment.year, moment.month, moment.day
+    day_of_year = _DAYS_BEFORE_MONTH[month] + day + (month > 2 and calendar.isleap(year))
+    return time.struct_time((year, month, day, moment.hour, moment.minute, moment.second,
+                             moment.weekday(), day_of_year, 0))
 
 
 def finish(text: str) -> str:

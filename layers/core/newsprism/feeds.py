@@ -320,7 +320,9 @@ def _summary(entry: Any, title: str, source: str) -> str:
     kind = detail.get("type", "text/html") if isinstance(detail, dict) else "text/html"
     if kind in ("text/html", "application/xhtml+xml"):
         if "<" in value:
-            value = _TAG.sub(" ", _SCRIPT.sub(" ", value))
+            if "<s" in value or "<S" in value:  # where a script or style element can start
+                value = _SCRIPT.sub(" ", value)
+            value = _TAG.sub(" ", value)
         # Google News puts "&nbsp;&nbsp;" before the outlet; a plain space splits the same
         # and spares html.unescape its slow path (a Python call per entity).
         value = html.unescape(value.replace("&nbsp;", " "))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from datetime import UTC, datetime, timedelta
@@ -215,7 +216,7 @@ def test_repeats_are_found_by_headline_or_id_and_new_coverage_is_named() -> None
     ], grouped=True)
     rewritten = stories[2].reports[0]
     stories[2].reports[0] = ListedArticle(
-        article=Article(**{**rewritten.article.__dict__, "id": "a2"}),
+        article=dataclasses.replace(rewritten.article, id="a2"),
         perspective="us", reason="feed", story="a2")
     repeats = find_repeats(stories, listing, order)
     assert repeats == [Repeat("2026-02-11", ("china",)), Repeat("2026-02-11", ()),

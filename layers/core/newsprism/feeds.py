@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from newsprism import fastfeed
+from newsprism import charrefs, fastfeed
 from newsprism.config import Feed
 from newsprism.models import Article, article_id
 
@@ -85,6 +85,7 @@ def _parse(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, cont
            *, fast: bool) -> list[Article]:
     if not content.strip():
         raise NotAFeed("empty body")
+    content = charrefs.repair(content)
     extracted = fastfeed.extract(content, feed_url, content_type) if fast else None
     malformed = None
     if extracted is None:

@@ -175,17 +175,20 @@ def stage(port: int, feed_count: int, concurrency: int, work: Path) -> tuple[flo
 
 
 def parser_rates(items: int) -> dict[str, float]:
-    """Items per second of each parser on one feed, inline."""
-    body = google_news_feed(0, items)
+    """Items per second of each parser, inline, on feeds it has not seen (links repeating
+    from one round to the next would be answered from ``feeds.canonical_url``'s cache)."""
+    bodies = [google_news_feed(number, items) for number in range(1000, 1060)]
     feed = Feed(type="rss", perspective="us", url="https://news.google.com/rss/search?q=x")
     rates = {}
     for name, parse in (("feedparser", feeds.parse_with_feedparser),
                         ("lxml fast path", feeds.parse_fast)):
         count, started = 0, time.perf_counter()
-        while time.perf_counter() - started < 1.0:
+        for body in bodies:
             articles = parse(body, feed, feed.url, NOW)
             assert articles is not None and len(articles) == items, name  # self-check  # nosec B101
             count += items
+            if time.perf_counter() - started > 1.0:
+                break
         rates[name] = count / (time.perf_counter() - started)
     return rates
 

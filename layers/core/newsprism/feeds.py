@@ -38,7 +38,6 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 # A run of C0/C1 control characters (Unicode category Cc), with the ASCII spaces around it.
 _CONTROL_RUN = re.compile(r" *[\x00-\x1f\x7f-\x9f][\x00-\x1f\x7f-\x9f ]*")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TAG = re.compile(r"<[^>]*>")
 # Script and style bodies are code, not text (a description is hostile HTML).
 # (ASCII: as in HTML, "<ſcript>" is no script tag, though Unicode case-folding says it is.)
@@ -327,11 +326,8 @@ def _summary(entry: Any, title: str, source: str) -> str:
         # Google News puts "&nbsp;&nbsp;" before the outlet; a plain space splits the same
         # and spares html.unescape its slow path (a Python call per entity).
         value = html.unescape(value.replace("&nbsp;", " "))
-    if not value.isprintable() and _CONTROL.search(value):
-        value = _CONTROL_RUN.sub(" ", value)  # (str.split takes care of other whitespace)
-    text = " ".join(value.split())
-    # (a printable title has no whitespace but spaces, and clean_text stripped it)
-    headline = title if title.isprintable() and "  " not in title else " ".join(title.split())
+    text = " ".join(clean_text(value).split())
+    headline = " ".join(title.split())
     if text in ("", headline, f"{headline} {source}"):
         return ""
     if len(text) > SUMMARY_LIMIT:

@@ -31,9 +31,9 @@ import httpx
 from newsprism import models
 from newsprism.classify import classify_topic
 from newsprism.config import Config, Settings, Topic, load_config
+from newsprism.digests import Digest
 from newsprism.fetch import fetch_topics, fetch_topics_async
 from newsprism.markdown import render_markdown
-from newsprism.models import Digest
 from newsprism.store import NotFound
 from newsprism.summarize import summarize_topic
 

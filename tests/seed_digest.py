@@ -16,8 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsprism.models import (
-    Article,
+from newsprism.digests import (
     Bullet,
     Classified,
     Coverage,
@@ -26,9 +25,8 @@ from newsprism.models import (
     ListedArticle,
     PerspectiveInfo,
     RelatedReport,
-    article_id,
-    parse_time,
 )
+from newsprism.models import Article, article_id, parse_time
 
 SEED = Path(__file__).parent / "data" / "us-china-2026-02-12.md"
 

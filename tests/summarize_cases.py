@@ -13,8 +13,8 @@ from typing import Any
 
 from newsprism import models
 from newsprism.config import Config, SummarizerKind, SummarizerSettings, load_config
+from newsprism.digests import Classified, Digest
 from newsprism.markdown import escape_text
-from newsprism.models import Classified, Digest
 from newsprism.render import render_digest
 from newsprism.store import FileStore, Store
 

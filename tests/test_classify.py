@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism import models
+from newsprism import digests, models
 from newsprism.classify import NothingToList, classify_topic
 from newsprism.config import Config, Perspective, Settings, Topic, parse_config
 from newsprism.models import Article, FeedReport, RawRun, article_id
@@ -71,7 +71,7 @@ def data(tmp_path: Path) -> FileStore:
     return FileStore(tmp_path / "data")
 
 
-def titles(result: models.Classified) -> list[str]:
+def titles(result: digests.Classified) -> list[str]:
     return [listed.article.title for listed in result.articles]
 
 

@@ -15,8 +15,9 @@ import pytest
 from newsprism import classify, models
 from newsprism.classify import classify_topic
 from newsprism.config import Config, Settings, Topic, load_config, parse_config
+from newsprism.digests import Classified, ListedArticle
 from newsprism.fetch import fetch_topics
-from newsprism.models import Classified, parse_time
+from newsprism.models import parse_time
 from newsprism.store import FileStore
 
 from . import test_classify
@@ -45,7 +46,7 @@ SCMP: dict[str, Any] = {"source": "South China Morning Post",
 AP: dict[str, Any] = {"source": "AP News", "source_url": "https://apnews.com"}
 
 
-def by_title(result: Classified) -> dict[str, models.ListedArticle]:
+def by_title(result: Classified) -> dict[str, ListedArticle]:
     return {listed.article.title: listed for listed in result.articles}
 
 

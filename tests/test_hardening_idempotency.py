@@ -19,8 +19,8 @@ import pytest
 from newsprism import cli, models
 from newsprism.classify import classify_topic
 from newsprism.config import load_config
+from newsprism.digests import Digest
 from newsprism.fetch import fetch_topics
-from newsprism.models import Digest
 from newsprism.render import render_all, render_digest
 from newsprism.store import FileStore
 from newsprism.summarize import summarize_topic

@@ -30,10 +30,11 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from newsprism.atom import ATOM_NS, FeedItem, atom_feed
+from newsprism.digests import Bullet, Digest, PerspectiveInfo
 from newsprism.feeds import clean_text
 from newsprism.manifest import entry_of
 from newsprism.markdown import render_markdown
-from newsprism.models import Bullet, Digest, PerspectiveInfo, dumps
+from newsprism.models import dumps
 from newsprism.render import render_digest
 from newsprism.views import digest_view
 

@@ -21,8 +21,9 @@ import pytest
 from newsprism import cli, models
 from newsprism.classify import NothingToList, classify_topic
 from newsprism.config import Config
+from newsprism.digests import Digest
 from newsprism.fetch import fetch_topics
-from newsprism.models import Digest, SchemaError
+from newsprism.models import SchemaError
 from newsprism.render import render_all, render_digest
 from newsprism.store import FileStore
 from newsprism.summarize import summarize_topic

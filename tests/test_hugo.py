@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.digests import Bullet
 from newsprism.markdown import render_markdown
-from newsprism.models import Bullet
 
 from .seed_digest import seed_digest
 from .site_helpers import EVIL_BULLET, EVIL_TITLE, Page, with_evil_articles

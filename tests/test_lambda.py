@@ -22,7 +22,7 @@ import newsprism.classify
 import newsprism.fetch
 from newsprism.classify import NothingToList
 from newsprism.config import Config, Topic
-from newsprism.models import Classified
+from newsprism.digests import Classified
 from newsprism.store import Store
 from tests.lambda_harness import (
     CONFIG,

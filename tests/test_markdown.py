@@ -11,8 +11,9 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from newsprism.digests import Bullet, Digest, ListedArticle
 from newsprism.markdown import render_markdown
-from newsprism.models import Article, Bullet, Digest, ListedArticle, article_id
+from newsprism.models import Article, article_id
 
 from .seed_digest import SEED, seed_digest
 

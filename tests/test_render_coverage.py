@@ -7,7 +7,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from newsprism.models import Digest, PerspectiveInfo, RelatedReport
+from newsprism.digests import Digest, PerspectiveInfo, RelatedReport
 from newsprism.render import render_digest
 from newsprism.store import FileStore
 

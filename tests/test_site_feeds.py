@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsprism.models import Bullet
+from newsprism.digests import Bullet
 from newsprism.render import render_all, render_digest
 from newsprism.store import FileStore
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.digests import ListedArticle
 from newsprism.headlines import Headline, Headlines, group_headlines, same_story
-from newsprism.models import Article, ListedArticle, article_id
+from newsprism.models import Article, article_id
 from newsprism.stories import Repeat, find_repeats, group_stories, read_listing, relist
 
 from .conftest import DATA

@@ -7,16 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from newsprism.digests import Classified, ListedArticle, PerspectiveInfo, RelatedReport
 from newsprism.extractive import strip_outlet_suffix
 from newsprism.llm import Completion
-from newsprism.models import (
-    Article,
-    Classified,
-    ListedArticle,
-    PerspectiveInfo,
-    RelatedReport,
-    article_id,
-)
+from newsprism.models import Article, article_id
 from newsprism.prompt import Prompt
 from newsprism.summarize import extractive_highlights, summarize
 from newsprism.text import as_sentence, clean_headline, story_key

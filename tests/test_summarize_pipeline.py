@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 
 from newsprism.config import SummarizerSettings
+from newsprism.digests import Bullet
 from newsprism.markdown import render_markdown
-from newsprism.models import Bullet
 from newsprism.openai_compat import OpenAIClient
 from newsprism.prompt import answer_schema
 from newsprism.summarize import summarize, summarize_topic

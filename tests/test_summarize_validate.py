@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from newsprism.models import Article, ListedArticle, RelatedReport
+from newsprism.digests import ListedArticle, RelatedReport
+from newsprism.models import Article
 from newsprism.prompt import MAX_BULLET_CHARS, answer_schema, build_prompt, retry_prompt
 from newsprism.validate import InvalidAnswer, parse_answer
 

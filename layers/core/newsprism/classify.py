@@ -23,16 +23,9 @@ from datetime import datetime, timedelta
 
 from . import models
 from .config import Config, Topic
+from .digests import Classified, Coverage, ExcludedArticle, ListedArticle, PerspectiveInfo
 from .headlines import Headlines
-from .models import (
-    Article,
-    Classified,
-    Coverage,
-    ExcludedArticle,
-    ListedArticle,
-    PerspectiveInfo,
-    RawRun,
-)
+from .models import Article, RawRun
 from .registry import Outlet, load_registry
 from .store import NotFound, Store
 from .stories import Listing, Story, find_repeats, group_stories, read_listing, relist

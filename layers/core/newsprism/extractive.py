@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Bullet, Classified, Highlights, ListedArticle
+from .digests import Bullet, Classified, Highlights, ListedArticle
 from .text import as_sentence, story_key
 
 # " - Reuters", " | Reuters", " — Reuters": the separators outlets put before their own name.

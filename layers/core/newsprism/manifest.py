@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from .models import SCHEMA, PerspectiveInfo, SchemaError, format_time, loads, parse_time
+from .digests import PerspectiveInfo
+from .models import SCHEMA, SchemaError, format_time, loads, parse_time
 from .store import NotFound, Store
 from .views import DigestView
 

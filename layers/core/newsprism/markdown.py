@@ -12,7 +12,8 @@ import json
 import re
 from datetime import UTC
 
-from .models import Bullet, Digest, ListedArticle, format_time
+from .digests import Bullet, Digest, ListedArticle
+from .models import format_time
 
 # Characters that start emphasis, links, code spans, autolinks or raw HTML, and the backslash
 # itself. "~" too: Hugo's Goldmark renders "~~text~~" as strikethrough (GFM).

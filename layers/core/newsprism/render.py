@@ -25,9 +25,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .atom import FeedItem, atom_feed
+from .digests import Digest
 from .manifest import FEED_ENTRIES, PREFIX, Entry, TopicManifest, empty_manifest, load_manifests
 from .markdown import render_markdown
-from .models import Digest, SchemaError, decode
+from .models import SchemaError, decode
 from .sitemap import sitemap
 from .store import NotFound, Store
 from .svg import Segment, balance_bar

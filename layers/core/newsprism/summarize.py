@@ -18,9 +18,9 @@ from typing import cast
 
 from . import models
 from .config import Config, ConfigError, SummarizerKind, check_summarizer
+from .digests import Classified, Digest, Highlights
 from .extractive import extractive_highlights
 from .llm import Completion, ModelClient, ModelError
-from .models import Classified, Digest, Highlights
 from .prompt import answer_schema, build_prompt, retry_prompt
 from .store import Store
 from .validate import InvalidAnswer, parse_answer

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from .models import Bullet, Classified, Highlights, ListedArticle
+from .digests import Bullet, Classified, Highlights, ListedArticle
 from .prompt import MAX_BULLET_CHARS
 
 # JSON's "\ud83d" without its pair decodes to a lone surrogate (issue 9).

@@ -16,7 +16,8 @@ from datetime import UTC, date
 from markupsafe import Markup
 
 from .countries import country_name
-from .models import Bullet, Coverage, Digest, ListedArticle, format_time
+from .digests import Bullet, Coverage, Digest, ListedArticle
+from .models import format_time
 from .registry import load_registry
 from .svg import Segment, balance_bar, marks
 

@@ -76,7 +76,7 @@ def parse_with_feedparser(content: bytes, feed: Feed, feed_url: str, fetched_at:
 def parse_fast(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, *,
                content_type: str = "application/xml") -> list[Article] | None:
     """``parse_feed`` through the fast path only; None where it would defer to feedparser."""
-    extracted = fastfeed.extract(content, feed_url, content_type)
+    extracted = fastfeed.extract(charrefs.repair(content), feed_url, content_type)
     return None if extracted is None else _articles(*extracted, feed, feed_url, fetched_at)
 
 

@@ -172,7 +172,7 @@ def parse_config(text: str, *, name: str, is_json: bool = False) -> Config:
     # Imported here, not at the top: config_schema builds this module's classes.
     from newsprism.config_schema import read
 
-    return read(document, name=name, legacy=is_json)
+    return read(document, name=name, may_be_legacy=is_json)
 
 
 def parse_duration(text: str) -> timedelta:

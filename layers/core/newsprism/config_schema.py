@@ -34,11 +34,11 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PERSPECTIVE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # becomes a YAML key: "{id}Sources"
 
 
-def read(document: dict[str, Any], *, name: str, legacy: bool) -> Config:
-    """The configuration ``document`` describes (``legacy``: it may be the earlier system's
+def read(document: dict[str, Any], *, name: str, may_be_legacy: bool) -> Config:
+    """The configuration ``document`` describes (``may_be_legacy``: it may be the earlier system's
     schema); ``ConfigError`` names ``name``, the key and the problem."""
     reader = _Reader(name)
-    if legacy and _is_legacy(document):
+    if may_be_legacy and _is_legacy(document):
         return reader.legacy(document)
     return reader.config(document)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle  # nosec B403 (our own objects)
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from newsprism.config import ConfigError, load_config, parse_config, parse_duration
+from newsprism.config import ConfigError, Feed, load_config, parse_config, parse_duration
 
 from .conftest import DATA
 
@@ -42,6 +44,18 @@ def test_google_news_url_is_built_from_query_language_and_region() -> None:
     feed = load_config().topic("venezuela").feeds[0]
     assert feed.fetch_url.startswith("https://news.google.com/rss/search?q=Venezuela+%28")
     assert feed.fetch_url.endswith("&hl=es-VE&gl=VE&ceid=VE%3Aes")
+
+
+def test_a_feeds_url_is_computed_once_and_never_outlives_its_fields() -> None:
+    feed = Feed(type="google_news", perspective="us", query="China tariffs", language="en",
+                region="US")
+    url = feed.fetch_url
+    assert feed.fetch_url is url  # cached: every article of the feed records it
+    assert dataclasses.replace(feed, query="Taiwan").fetch_url.endswith(
+        "?q=Taiwan&hl=en-US&gl=US&ceid=US%3Aen")
+    copy = pickle.loads(pickle.dumps(feed))  # nosec B301
+    assert copy == feed and hash(copy) == hash(feed) and copy.fetch_url == url
+    assert "fetch_url" not in repr(feed)
 
 
 def test_legacy_json_loads_unchanged_with_the_earlier_systems_behaviour() -> None:

@@ -8,6 +8,7 @@ the document key by key.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -85,7 +86,8 @@ class Feed:
     language: str = ""
     region: str = ""
 
-    @property
+    # Cached: every article of the feed records it, and a query's URL takes a urlencode.
+    @functools.cached_property
     def fetch_url(self) -> str:
         """The URL to request: ``url`` as given, or the Google News search URL for ``query``."""
         if self.url:

@@ -178,9 +178,8 @@ def stage(port: int, feed_count: int, concurrency: int, work: Path) -> tuple[flo
 
 
 def parser_rates(items: int) -> dict[str, float]:
-    """Items per second of each parser, inline, on feeds it has not seen (links repeating
-    from one round to the next would be answered from ``feeds.canonical_url``'s cache), for
-    a Google News search feed as a topics file configures one."""
+    """Items per second of each parser, inline, for a Google News search feed as a topics
+    file configures one."""
     bodies = [google_news_feed(number, items) for number in range(1000, 1060)]
     feed = Feed(type="google_news", perspective="us", query="China US trade", language="en",
                 region="US")

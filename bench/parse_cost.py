@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsprism import feeds
+from newsprism import feeds, links
 from newsprism.config import Feed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,7 +48,7 @@ def child(feed_count: int, items: int, feed_name: str, parse: bool) -> None:
     bodies = [google_news_feed(number, items) for number in range(5000, 5000 + feed_count)]
     feed = FEEDS[feed_name]
     feeds.parse_feed(bodies[0], feed, feed.fetch_url, NOW, content_type=CONTENT_TYPE)
-    feeds.canonical_url.cache_clear()  # every link is new, as in a fetch
+    links.canonical_url.cache_clear()  # every link is new, as in a fetch
     if parse:
         for body in bodies:
             feeds.parse_feed(body, feed, feed.fetch_url, NOW, content_type=CONTENT_TYPE)

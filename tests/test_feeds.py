@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsprism.config import Feed
-from newsprism.feeds import SUMMARY_LIMIT, NotAFeed, canonical_url, parse_feed
+from newsprism.feeds import SUMMARY_LIMIT, NotAFeed, parse_feed
+from newsprism.links import canonical_url
 from newsprism.models import Article, article_id
 
 from .conftest import DATA, REPO, SHARED

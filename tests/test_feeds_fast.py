@@ -13,6 +13,7 @@ from feedparser.urls import _urljoin
 
 from newsprism import fastfeed, feeds
 from newsprism.config import Feed
+from newsprism.entries import Entry
 from newsprism.fastfeed_values import feedparser_date, feedparser_join
 from newsprism.feeds import NotAFeed
 
@@ -28,21 +29,13 @@ CONTENT_TYPES = ["application/rss+xml; charset=UTF-8", "application/xml",
                  "application/atom+xml", "text/xml; charset=utf-8"]
 
 
-def read_fields(channel: Any, entries: list[Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Exactly the keys feeds.py takes from feedparser's result."""
-
-    def pick(item: Any, keys: tuple[str, ...]) -> dict[str, Any]:
-        found = {key: item[key] for key in keys if key in item}
-        if "source" in found:
-            found["source"] = dict(found["source"])
-        for key in ("title_detail", "summary_detail"):
-            if key in item:
-                found[f"{key}.type"] = item[key].get("type")
-        return found
-
-    return (pick(channel, ("title", "link")),
-            [pick(entry, ("title", "link", "source", "published_parsed", "updated_parsed",
-                          "summary")) for entry in entries])
+def read_fields(channel: Any, entries: list[Entry]) -> tuple[dict[str, Any], list[Entry]]:
+    """Exactly what feeds.py takes from a parser's result: the channel's title and link,
+    and each entry's fields."""
+    found = {key: channel[key] for key in ("title", "link") if key in channel}
+    if "title_detail" in channel:
+        found["title_detail.type"] = channel["title_detail"].get("type")
+    return found, entries
 
 
 def assert_same(content: bytes, feed_url: str, content_type: str) -> bool:

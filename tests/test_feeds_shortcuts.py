@@ -12,16 +12,16 @@ import html
 import re
 import time
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 from unittest import mock
 
 from feedparser.datetimes import _parse_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsprism import feeds, models
+from newsprism import feeds, links, models
 from newsprism.config import Feed
-from newsprism.fastfeed_values import feedparser_date, utc_struct_time
+from newsprism.entries import utc_datetime
+from newsprism.fastfeed_values import feedparser_date, feedparser_moment, utc_struct_time
 from newsprism.models import RawRun
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, tzinfo=UTC)
@@ -48,7 +48,10 @@ def rfc822_dates(draw: st.DrawFn) -> str:
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(rfc822_dates(), st.text(max_size=40)))
 def test_date_shortcut_is_feedparser(value: str) -> None:
-    assert feedparser_date(value) == _parse_date(value)
+    parsed = _parse_date(value)
+    assert feedparser_date(value) == parsed
+    # The moment an entry keeps, without the detour through a struct_time.
+    assert feedparser_moment(value) == (None if parsed is None else utc_datetime(parsed))
 
 
 @settings(max_examples=200, deadline=None)
@@ -74,7 +77,7 @@ _PARAMETERS = st.lists(st.sampled_from(["utm_source=x", "oc=5", "hl=en-US", "a=1
 
 
 @st.composite
-def links(draw: st.DrawFn) -> str:
+def urls(draw: st.DrawFn) -> str:
     scheme = draw(st.sampled_from(["http", "https", "HTTPS", "ftp", "javascript"]))
     host = draw(st.one_of(st.sampled_from(["news.google.com", "www.reuters.com", "a.b", ""]),
                           st.from_regex(r"[a-zA-Z0-9.\-_@]{0,15}", fullmatch=True)))
@@ -88,19 +91,29 @@ def links(draw: st.DrawFn) -> str:
 
 def _canonical_through_urlsplit(url: str) -> str | Exception:
     never = re.compile(r"(?!)")
-    with mock.patch.object(feeds, "_PLAIN_URL", never):
+    with mock.patch.object(links, "_PLAIN_URL", never):
         try:
-            return feeds.canonical_url.__wrapped__(url)
+            return links.canonical_url.__wrapped__(url)
         except ValueError as exc:
             return exc
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.one_of(links(), st.text(max_size=40)))
+@given(st.one_of(urls(), st.text(max_size=40), st.sampled_from(
+    ["https://x.com/a b", " https://x.com/\x85", "http://x.com/a\x00b", "https://x.com/é"])))
+def test_an_article_link_is_checked_and_canonicalized_as_any_url(url: str) -> None:
+    # Article links take their own uncached path; outlet URLs the cached one.
+    link = links.http_url(url)
+    expected = None if link is None else (link, links.canonical_url(link))
+    assert links.article_link(url) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(urls(), st.text(max_size=40)))
 def test_plain_link_shortcut_is_urlsplit(url: str) -> None:
     expected = _canonical_through_urlsplit(url)
     try:
-        got: str | Exception = feeds.canonical_url.__wrapped__(url)
+        got: str | Exception = links.canonical_url.__wrapped__(url)
     except ValueError as exc:
         got = exc
     if isinstance(expected, Exception):
@@ -109,11 +122,8 @@ def test_plain_link_shortcut_is_urlsplit(url: str) -> None:
         assert got == expected, url
 
 
-def _summary_before_the_shortcuts(entry: dict[str, Any], title: str, source: str) -> str:
+def _summary_before_the_shortcuts(value: str, kind: str, title: str, source: str) -> str:
     """``feeds._summary`` as it was written before issue #4's speed work."""
-    value = str(entry.get("summary", ""))
-    detail = entry.get("summary_detail")
-    kind = detail.get("type", "text/html") if isinstance(detail, dict) else "text/html"
     if kind in ("text/html", "application/xhtml+xml"):
         value = html.unescape(feeds._TAG.sub(" ", feeds._SCRIPT.sub(" ", value)))
     text = " ".join(feeds._CONTROL_RUN.sub(" ", value).split())
@@ -136,18 +146,22 @@ _HTML_PIECES = st.sampled_from([
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(_HTML_PIECES, st.text(max_size=8)), max_size=12).map("".join),
        st.text(max_size=30).map(feeds.clean_text),
-       st.sampled_from(["text/html", "text/plain", "application/xhtml+xml", None]))
-def test_summary_shortcuts_change_nothing(value: str, title: str, kind: str | None) -> None:
-    entry: dict[str, Any] = {"summary": value}
-    if kind is not None:
-        entry["summary_detail"] = {"type": kind}
-    for text in (value, f"{title} Reuters"):
-        entry["summary"] = f'<a href="https://x">{text}</a>&nbsp;&nbsp;<font>Reuters</font>'
-        assert feeds._summary(entry, title, "Reuters") == _summary_before_the_shortcuts(
-            entry, title, "Reuters")
-    entry["summary"] = value
-    assert feeds._summary(entry, title, "Reuters") == _summary_before_the_shortcuts(
-        entry, title, "Reuters")
+       st.sampled_from(["text/html", "text/plain", "application/xhtml+xml"]))
+def test_summary_shortcuts_change_nothing(value: str, title: str, kind: str) -> None:
+    for text in (value, f"{title} Reuters", title):
+        for description in (
+                f'<a href="https://x">{text}</a>&nbsp;&nbsp;<font>Reuters</font>',
+                # Google News's exact shape, with odd text in each of its places
+                f'<a href="https://x" target="_blank">{text}</a>&nbsp;&nbsp;'
+                f'<font color="#6f6f6f">Reuters</font>',
+                f'<a href="https://x" target="_blank">{title}</a>&nbsp;&nbsp;'
+                f'<font color="#6f6f6f">{text}</font>',
+                f'<a href="{text}" target="_blank">{title}</a>&nbsp;&nbsp;'
+                f'<font color="#6f6f6f">Reuters</font>'):
+            assert feeds._summary(description, kind, title, "Reuters") == (
+                _summary_before_the_shortcuts(description, kind, title, "Reuters"))
+    assert feeds._summary(value, kind, title, "Reuters") == _summary_before_the_shortcuts(
+        value, kind, title, "Reuters")
 
 
 @settings(max_examples=300, deadline=None)
@@ -158,8 +172,8 @@ def test_published_shortcut_is_timegm(fields: tuple[int, int, int, int, int, int
     try:
         expected = datetime.fromtimestamp(calendar.timegm(moment), UTC)
     except (ValueError, OverflowError, OSError):
-        expected = NOW
-    assert feeds._published({"published_parsed": moment}, NOW) == expected
+        expected = None
+    assert utc_datetime(moment) == expected
 
 
 def test_an_entry_dated_in_year_5_is_stored_and_read_back() -> None:
@@ -176,6 +190,15 @@ def test_an_entry_dated_in_year_5_is_stored_and_read_back() -> None:
     stored = models.dumps(run.to_dict(), compact=True)
     assert b'"published":"0005-01-01T00:00:00.000Z"' in stored
     assert RawRun.from_dict(models.loads(stored, name="run")) == run
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
+                    timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5)),
+                                               timezone(timedelta(hours=8, minutes=45))])))
+def test_time_shortcut_is_isoformat_in_milliseconds(moment: datetime) -> None:
+    expected = moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    assert models.format_time(moment) == expected.removesuffix("+00:00") + "Z"
 
 
 def test_times_are_written_as_javascript_writes_them() -> None:

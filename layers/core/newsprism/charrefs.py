@@ -25,7 +25,12 @@ _LAST_CODE_POINT = 0x10FFFF
 
 def repair(content: bytes) -> bytes:
     """``content`` with its unusable numeric character references replaced (see above)."""
-    matches = list(_CANDIDATE.finditer(content))
+    # Every candidate starts "&#": a byte search finds the first one (if any) several times
+    # faster than the pattern would, stopping at each of the "&" that escaped HTML is full of.
+    first = content.find(b"&#")
+    if first < 0:
+        return content
+    matches = list(_CANDIDATE.finditer(content, first))
     if not matches:
         return content
     pieces = []

@@ -28,6 +28,8 @@ from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin
 from lxml import etree
 
+from newsprism import fastfeed_bulk
+from newsprism.entries import Entry, from_feedparser
 from newsprism.fastfeed_values import (
     AMPERSAND_NAME,
     LANG,
@@ -40,6 +42,7 @@ from newsprism.fastfeed_values import (
     feedparser_date,
     feedparser_join,
     finish,
+    rss_entry,
     title_fields,
     typed_text,
 )
@@ -53,7 +56,7 @@ _XML_ENCODING = re.compile(rb'^<\?.*encoding=[\'"](.*?)[\'"].*\?>')  # as feedpa
 _ANY_BASE = etree.XPath("boolean(//@*[local-name()='base'])")  # xml:base, or feedparser's base
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
-Extracted = tuple[dict[str, Any], list[dict[str, Any]]]
+Extracted = tuple[dict[str, Any], list[Entry]]
 
 
 def extract(content: bytes, feed_url: str, content_type: str) -> Extracted | None:
@@ -168,15 +171,15 @@ def _rss(root: Any, base: str) -> Extracted:
     if len(children) != 1 or children[0].tag != "channel" or children[0].attrib:
         raise Unsure
     channel: dict[str, Any] = {}
-    entries = []
+    items = []
     elements = child_elements(children[0])
     check_single(elements, lambda tag: tag != "item" and tag != "category" and tag != f"{_A}link")
     for element in elements:
         tag = element.tag
         if tag == "item":
-            entries.append(_rss_item(element, base))
+            items.append(element)
         elif tag == "title":
-            channel.update(title_fields(element_text(element), "text/plain", atom=False))
+            _set_title(channel, element_text(element), "text/plain", atom=False)
         elif tag == "link":
             link = element_text(element)
             link = finish(feedparser_join(base, link))
@@ -199,12 +202,15 @@ def _rss(root: Any, base: str) -> Extracted:
             element_text(element, _CLOUD_ATTRIBUTES if tag == "cloud" else frozenset())
         else:
             raise Unsure
+    entries = fastfeed_bulk.google_news_items(children[0], items, base)
+    if entries is None:
+        entries = [_rss_item(item, base) for item in items]
     return channel, entries
 
 
-def _rss_item(item: Any, base: str) -> dict[str, Any]:
-    """One item's entry. The hottest loop of a fetch (every item of every feed): it checks
-    each child once, then reads the few it needs by name."""
+def _rss_item(item: Any, base: str) -> Entry:
+    """One item's entry, for items of any other shape than ``fastfeed_bulk`` reads: it
+    checks each child once, then reads the few it needs by name."""
     if item.keys():
         raise Unsure  # rdf:about, CDF's lastmod and href all feed into the entry
     children: dict[str, Any] = {}
@@ -221,29 +227,18 @@ def _rss_item(item: Any, base: str) -> dict[str, Any]:
             raise Unsure  # feedparser resolves repeats by position; not worth copying
         if tag not in _ITEM_REPEATS:
             children[tag] = element
-    entry: dict[str, Any] = {}
-    if (title := children.get("title")) is not None:
-        entry.update(title_fields((title.text or "").strip(), "text/plain", atom=False))
-    if (link := children.get("link")) is not None:
-        value = finish(feedparser_join(base, (link.text or "").strip()))
-        if "&" in value:
-            value = AMPERSAND_NAME.sub(r"&\g<1>", value.replace("&amp;", "&"))
-        entry["link"] = value
-    elif (guid := children.get("guid")) is not None and guid.get("isPermaLink",
-                                                                   "true") == "true":
-        # A permalink guid (the default) is the entry's link if it has no <link>.
-        entry["link"] = finish(feedparser_join(base, (guid.text or "").strip()))
-    if (description := children.get("description")) is not None:
-        entry["summary"] = finish((description.text or "").strip())
-        entry["summary_detail"] = {"type": "text/html"}
-    if (published := children.get("pubDate")) is not None:
-        entry["published_parsed"] = feedparser_date(finish((published.text or "").strip()))
-    if (source := children.get("source")) is not None:
-        href = source.get("url")
-        entry["source"] = {} if href is None else {"href": href}
-        if name := finish((source.text or "").strip()):
-            entry["source"]["title"] = name
-    return entry
+    guid = children.get("guid")
+    source = children.get("source")
+    return rss_entry(
+        base, title=_text_of(children.get("title")), link=_text_of(children.get("link")),
+        guid=None if guid is None else (guid.text or "", guid.get("isPermaLink", "true") == "true"),
+        description=_text_of(children.get("description")),
+        published=_text_of(children.get("pubDate")),
+        source=None if source is None else (source.text or "", source.get("url")))
+
+
+def _text_of(element: Any) -> str | None:
+    return None if element is None else element.text or ""
 
 
 # -- Atom 1.0 -------------------------------------------------------------------------------
@@ -262,10 +257,10 @@ def _atom(root: Any, base: str) -> Extracted:
     for element in elements:
         tag = element.tag
         if tag == f"{_A}entry":
-            entries.append(_atom_entry(element, base))
+            entries.append(from_feedparser(_atom_entry(element, base)))
         elif tag == f"{_A}title":
             value, kind = typed_text(element, "text")
-            channel.update(title_fields(value, kind, atom=True))
+            _set_title(channel, value, kind, atom=True)
         elif tag == f"{_A}link":
             _atom_link(element, base, channel)
         elif tag == f"{_A}id":
@@ -295,7 +290,7 @@ def _atom_entry(entry_element: Any, base: str) -> dict[str, Any]:
         tag = element.tag
         if tag == f"{_A}title":
             value, kind = typed_text(element, "text")
-            entry.update(title_fields(value, kind, atom=True))
+            _set_title(entry, value, kind, atom=True)
         elif tag == f"{_A}link":
             _atom_link(element, base, entry)
         elif tag == f"{_A}id":
@@ -322,6 +317,11 @@ def _atom_entry(entry_element: Any, base: str) -> dict[str, Any]:
     if entry_id is not None:
         entry.setdefault("link", entry_id)
     return entry
+
+
+def _set_title(context: dict[str, Any], value: str, kind: str, atom: bool) -> None:
+    context["title"], title_type = title_fields(value, kind, atom)
+    context["title_detail"] = {"type": title_type}
 
 
 def _atom_link(element: Any, base: str, context: dict[str, Any]) -> None:

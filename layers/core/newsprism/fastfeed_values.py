@@ -11,7 +11,7 @@ import contextlib
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from feedparser.datetimes import _parse_date
@@ -19,6 +19,8 @@ from feedparser.datetimes.rfc822 import _parse_date_rfc822
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
+
+from newsprism.entries import Entry, utc_datetime
 
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # feedparser's repair of "&amp;name;" left in links by double escaping
@@ -66,7 +68,7 @@ def feedparser_join(base: str, uri: str) -> str:
 _RFC822_COMMON = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4}) "
-    r"([0-9]{2}:[0-9]{2}:[0-9]{2}) (?:GMT|([+-])([0-9]{2})([0-9]{2}))")
+    r"([0-9]{2}:[0-9]{2}:[0-9]{2}) (?:GMT|([+-][0-9]{4}))")
 _MONTHS = {name: f"{number:02d}" for number, name in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 
@@ -74,18 +76,9 @@ _MONTHS = {name: f"{number:02d}" for number, name in enumerate(
 def feedparser_date(value: str) -> Any:
     """feedparser's ``_parse_date``. Its first handler (W3C-DTF) rejects any value starting
     with a letter, so RFC 822 dates ("Thu, 12 Feb 2026 …") go straight to its second."""
-    common = _RFC822_COMMON.fullmatch(value)
+    common = _rfc822_common(value)
     if common is not None:
-        day, month, year, clock, sign, zone_hours, zone_minutes = common.groups()
-        try:
-            # One C call instead of six int()s; it refuses the same impossible dates.
-            stamp = datetime.fromisoformat(f"{year}-{_MONTHS[month]}-{day:0>2}T{clock}")
-            if sign is not None:
-                offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes))
-                stamp = stamp - offset if sign == "+" else stamp + offset
-            return utc_struct_time(stamp)
-        except (ValueError, OverflowError):
-            pass  # an impossible date: feedparser decides what it is
+        return utc_struct_time(common)
     if value[:1].isalpha():
         try:
             parsed = _parse_date_rfc822(value)
@@ -96,11 +89,40 @@ def feedparser_date(value: str) -> Any:
     return _parse_date(value)
 
 
+def feedparser_moment(value: str) -> datetime | None:
+    """``feedparser_date`` as ``Entry.published`` holds it, without the detour through a
+    ``struct_time`` for the common RFC 822 date."""
+    common = _rfc822_common(value)
+    if common is not None:
+        return common
+    parsed = feedparser_date(value)
+    return None if parsed is None else utc_datetime(parsed)
+
+
+def _rfc822_common(value: str) -> datetime | None:
+    """The UTC moment of a date in the common RFC 822 shape; None for any other shape, and
+    for an impossible date (feedparser decides what that is)."""
+    common = _RFC822_COMMON.fullmatch(value)
+    if common is None:
+        return None
+    day, month, year, clock, zone = common.groups()
+    # One C call instead of six int()s; it refuses the same impossible dates. An aware
+    # datetime is built directly: .replace(tzinfo=) would cost four times as much.
+    stamp = f"{year}-{_MONTHS[month]}-{day if len(day) == 2 else '0' + day}T{clock}"
+    try:
+        if zone is None:
+            return datetime.fromisoformat(f"{stamp}+00:00")
+        return datetime.fromisoformat(f"{stamp}{zone[:3]}:{zone[3:]}").astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
 _DAYS_BEFORE_MONTH = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
 def utc_struct_time(moment: datetime) -> time.struct_time:
-    """``moment.utctimetuple()`` of a naive datetime in UTC, at a third of its cost here."""
+    """``moment.utctimetuple()`` of a datetime in UTC (naive or aware), at a third of its
+    cost here."""
     year, month, day = moment.year, moment.month, moment.day
     day_of_year = _DAYS_BEFORE_MONTH[month] + day + (month > 2 and calendar.isleap(year))
     return time.struct_time((year, month, day, moment.hour, moment.minute, moment.second,
@@ -145,14 +167,14 @@ def typed_text(element: Any, default: str) -> tuple[str, str]:
     return element_text(element, frozenset({"type"})), kind
 
 
-def title_fields(value: str, kind: str, atom: bool) -> dict[str, Any]:
+def title_fields(value: str, kind: str, atom: bool) -> tuple[str, str]:
     """A title and its type. RSS titles are nominally plain text; feedparser guesses HTML
     from the text itself."""
     # (looks_like_html wants a close tag or an entity: without "<" or "&" it says no)
     if (not atom and kind == "text/plain" and ("<" in value or "&" in value)
             and _FeedParserMixin.looks_like_html(value)):
         kind = "text/html"
-    return {"title": finish(value), "title_detail": {"type": kind}}
+    return finish(value), kind
 
 
 def child_elements(element: Any) -> list[Any]:
@@ -168,3 +190,30 @@ def check_single(children: list[Any], tags: Callable[[str], bool]) -> None:
             if child.tag in seen:
                 raise Unsure  # feedparser resolves repeats by position; not worth copying
             seen.add(child.tag)
+
+
+def rss_entry(base: str, title: str | None, link: str | None, guid: tuple[str, bool] | None,
+              description: str | None, published: str | None,
+              source: tuple[str, str | None] | None) -> Entry:
+    """The entry feedparser makes of an RSS 2.0 item from the text of its elements (None:
+    the element is absent): ``guid`` is (text, isPermaLink), ``source`` (text, url)."""
+    title_value, title_type = "", "text/plain"
+    if title is not None:
+        title_value, title_type = title_fields(title.strip(), "text/plain", atom=False)
+    link_value = ""
+    if link is not None:
+        link_value = finish(feedparser_join(base, link.strip()))
+        if "&" in link_value:
+            link_value = AMPERSAND_NAME.sub(r"&\g<1>", link_value.replace("&amp;", "&"))
+    elif guid is not None and guid[1]:
+        # A permalink guid (the default) is the entry's link if it has no <link>.
+        link_value = finish(feedparser_join(base, guid[0].strip()))
+    source_value = None
+    if source is not None:
+        # The url attribute as given; a missing one is no href.
+        source_value = (finish(source[0].strip()), source[1] or "")
+    # Positional, in Entry's field order: keywords would cost half as much again.
+    return Entry(
+        title_value, title_type, link_value, source_value,
+        None if published is None else feedparser_moment(finish(published.strip())),
+        "" if description is None else finish(description.strip()), "text/html")

@@ -8,33 +8,20 @@ as plain text (escaping is the renderer's job) and only rejects what can never b
 
 from __future__ import annotations
 
-import calendar
-import functools
 import html
 import io
 import re
 import xml.sax  # SAXParseException only  # nosec B406
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser
 
 from newsprism import charrefs, fastfeed
 from newsprism.config import Feed
+from newsprism.entries import Entry, from_feedparser
+from newsprism.links import article_link, domain, http_url, origin
 from newsprism.models import Article, article_id
-
-# Query parameters that only say how a reader arrived, never which page they get.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid",
-    "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok",
-})
-TRACKING_PREFIXES = ("utm_",)
-# Google News article links carry ``?oc=5`` and sometimes the edition (``hl``, ``gl``,
-# ``ceid``). They pick Google's UI, not the article (the path encodes the article), so they
-# are left out of the id: the same story seen through two editions gets one id.
-HOST_TRACKING_PARAMS = {"news.google.com": frozenset({"oc", "hl", "gl", "ceid"})}
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 # A run of C0/C1 control characters (Unicode category Cc), with the ASCII spaces around it.
 _CONTROL_RUN = re.compile(r" *[\x00-\x1f\x7f-\x9f][\x00-\x1f\x7f-\x9f ]*")
@@ -99,7 +86,7 @@ def _parse(content: bytes, feed: Feed, feed_url: str, fetched_at: datetime, cont
 
 
 def _feedparser_extract(content: bytes, feed_url: str,
-                        content_type: str) -> tuple[Any, list[Any], str | None]:
+                        content_type: str) -> tuple[Any, list[Entry], str | None]:
     """feedparser's channel and entries, and what makes the XML malformed (None if it is
     well-formed); raises ``NotAFeed``."""
     parsed = feedparser.parse(
@@ -126,10 +113,10 @@ def _feedparser_extract(content: bytes, feed_url: str,
             raise NotAFeed(str(problem) if problem else "no RSS or Atom content")
         if problem is not None and not channel.get("title"):
             raise NotAFeed(malformed or str(problem))
-    return channel, entries, malformed
+    return channel, [from_feedparser(entry) for entry in entries], malformed
 
 
-def _articles(channel: Any, entries: list[Any], feed: Feed, feed_url: str,
+def _articles(channel: Any, entries: list[Entry], feed: Feed, feed_url: str,
               fetched_at: datetime) -> list[Article]:
     outlet, outlet_url = _channel_outlet(channel, feed_url)
     fetched_at = fetched_at.astimezone(UTC)
@@ -139,60 +126,6 @@ def _articles(channel: Any, entries: list[Any], feed: Feed, feed_url: str,
         if article is not None:
             articles.append(article)
     return articles
-
-
-# An http(s) URL whose parts can be read without urllib: lower-case host without port or
-# user, printable ASCII only. urlsplit would split it the same way (tests/test_feeds.py
-# holds the two to the same canonical form); every other URL takes urlsplit.
-_PLAIN_URL = re.compile(r'(https?)://([a-z0-9.-]+)(/[!"$->@-~]*)?(?:\?([!"$-~]*))?(?:#[!-~]*)?')
-
-
-@functools.lru_cache(maxsize=4096)  # each link is checked, then hashed; outlets repeat
-def canonical_url(url: str) -> str:
-    """The form of an article URL that its id is computed from.
-
-    Lower-cases scheme and host, drops the default port, an empty path becomes ``/``
-    (RFC 3986 §6.2.3), drops the fragment and tracking parameters (``TRACKING_PARAMS``,
-    ``utm_*``, and ``HOST_TRACKING_PARAMS`` for their host). Other query parameters keep
-    their order and spelling. Raises ``ValueError`` for a URL that is not http(s).
-    """
-    url = url.strip()
-    plain = _PLAIN_URL.fullmatch(url)
-    if plain is not None:
-        scheme, host, path, query = plain.groups("")
-        netloc = host
-    else:
-        parts = urlsplit(url)
-        scheme, path, query = parts.scheme.lower(), parts.path, parts.query
-        if scheme not in _DEFAULT_PORTS or not parts.netloc:
-            raise ValueError(f"not an http(s) URL: {url!r}")
-        netloc = _netloc(scheme, parts.netloc)
-        host = netloc.rpartition("@")[2]
-        if not host or host.startswith(":"):
-            raise ValueError(f"URL has no host: {url!r}")
-    if query:
-        dropped = HOST_TRACKING_PARAMS.get(host, frozenset())
-        query = "&".join(
-            pair for pair in query.split("&")
-            if pair and not _is_tracking(pair.partition("=")[0].lower(), dropped)
-        )
-    # As urlunsplit joins them (its path after a host is empty or starts with "/").
-    return f"{scheme}://{netloc}{path or '/'}{'?' if query else ''}{query}"
-
-
-def _is_tracking(name: str, dropped: frozenset[str]) -> bool:
-    return name in TRACKING_PARAMS or name in dropped or name.startswith(TRACKING_PREFIXES)
-
-
-def _netloc(scheme: str, netloc: str) -> str:
-    """``user@Host:port`` with the host lower-cased and a default or empty port dropped."""
-    userinfo, at, hostport = netloc.rpartition("@")
-    host, port = hostport, ""
-    if ":" in hostport and not hostport.endswith("]"):  # "[::1]" is an IPv6 host, no port
-        host, _, port = hostport.rpartition(":")
-    if port and port != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    return f"{userinfo}{at}{host.lower()}"
 
 
 def clean_text(text: str) -> str:
@@ -206,87 +139,47 @@ def clean_text(text: str) -> str:
     return _CONTROL_RUN.sub(" ", text).strip()
 
 
-def _text(value: str, detail: Any) -> str:
+def _text(value: str, kind: str) -> str:
     """Plain text of a title: feedparser leaves HTML-typed titles (Atom ``type="html"`` or
     ``"xhtml"``) as markup, which we reduce to text; plain-text titles are already decoded."""
-    kind = detail.get("type", "text/plain") if isinstance(detail, dict) else "text/plain"
     if kind in ("text/html", "application/xhtml+xml"):
         value = html.unescape(_TAG.sub("", value))
     return clean_text(value)
 
 
-def _http_url(url: str) -> str | None:
-    """The URL if it is an absolute http(s) URL we can store and link to, else None."""
-    url = url.strip()
-    if not url.isprintable() and _CONTROL_RUN.search(url):
-        return None
-    try:
-        canonical_url(url)
-    except ValueError:
-        return None
-    return url.replace(" ", "%20")  # as browsers do (WHATWG URL); a raw space breaks links
-
-
-def _origin(url: str) -> str:
-    """``scheme://host[:port]`` of an http(s) URL, or "" when it is not one."""
-    if _http_url(url) is None:
-        return ""
-    parts = urlsplit(url.strip())
-    return f"{parts.scheme.lower()}://{_netloc(parts.scheme.lower(), parts.netloc)}"
-
-
-def _domain(url: str) -> str:
-    host = urlsplit(_origin(url)).hostname or ""
-    return host.removeprefix("www.")
-
-
 def _channel_outlet(channel: Any, feed_url: str) -> tuple[str, str]:
     """Outlet name and home page for entries that do not name their own source."""
-    outlet_url = _origin(str(channel.get("link", ""))) or _origin(feed_url)
-    name = _text(str(channel.get("title", "")), channel.get("title_detail"))
-    return name or _domain(outlet_url), outlet_url
+    outlet_url = origin(str(channel.get("link", ""))) or origin(feed_url)
+    detail = channel.get("title_detail")
+    kind = detail.get("type", "text/plain") if isinstance(detail, dict) else "text/plain"
+    name = _text(str(channel.get("title", "")), kind)
+    return name or domain(outlet_url), outlet_url
 
 
-def _entry_outlet(entry: Any, outlet: str, outlet_url: str) -> tuple[str, str, bool]:
+def _entry_outlet(entry: Entry, outlet: str, outlet_url: str) -> tuple[str, str, bool]:
     """Outlet of one entry and whether it came from the entry's own ``<source>``.
 
     Google News (and other aggregators) name the publisher per item:
     ``<source url="https://www.reuters.com">Reuters</source>``.
     """
-    source = entry.get("source")
-    if not isinstance(source, dict):
+    if entry.source is None:
         return outlet, outlet_url, False
+    title, href = entry.source
     # The url attribute is kept as given (Google sends the publisher's home page) if http(s).
-    href = _http_url(str(source.get("href", ""))) or ""
-    name = clean_text(str(source.get("title", ""))) or _domain(href)
+    href = http_url(href) or ""
+    name = clean_text(title) or domain(href)
     if not name:
         return outlet, outlet_url, False
     return name, href, True
 
 
-def _published(entry: Any, fetched_at: datetime) -> datetime:
-    # feedparser normalizes every date format it knows to a UTC struct_time. dict.get skips
-    # FeedParserDict's deprecated updated->published key mapping (feedparser issue 310).
-    moment = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
-    if moment is None:
-        return fetched_at
-    try:
-        year, month, day, hour, minute, second = moment[:6]
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except (ValueError, TypeError):
-        pass  # fields out of range (a leap second, "31 Feb"): timegm rolls them over
-    try:
-        return datetime.fromtimestamp(calendar.timegm(moment), UTC)
-    except (ValueError, OverflowError, OSError, TypeError):
-        return fetched_at
-
-
-def _article(entry: Any, feed: Feed, outlet: str, outlet_url: str,
+def _article(entry: Entry, feed: Feed, outlet: str, outlet_url: str,
              fetched_at: datetime) -> Article | None:
-    title = _text(str(entry.get("title", "")), entry.get("title_detail"))
-    link = _http_url(str(entry.get("link", "")))
-    if not title or link is None:
+    title = _text(entry.title, entry.title_type)
+    checked = article_link(entry.link)
+    if not title or checked is None:
         return None
+    link, canonical = checked
     source, source_url, from_entry = _entry_outlet(entry, outlet, outlet_url)
     suffix = f" - {source}"
     # Google News appends " - {outlet}" to every title; strip it only when it is exactly the
@@ -295,41 +188,78 @@ def _article(entry: Any, feed: Feed, outlet: str, outlet_url: str,
         # ASCII spaces only: a U+2029 or NBSP before the suffix is part of the headline, and
         # the earlier system kept it (issue #3: venezuela/2026-03-02 lists "...Maduro\u2029").
         title = title[: -len(suffix)].rstrip(" ")
+    # Positional: with eleven keywords the call costs twice as much, once per entry.
     return Article(
-        id=article_id(canonical_url(link)),
-        title=title,
-        url=link,
-        source=source,
-        source_url=source_url,
-        published=_published(entry, fetched_at),
-        language=feed.language,
-        region=feed.region,
-        feed=feed.fetch_url,
-        perspective=feed.perspective,
-        summary=_summary(entry, title, source),
+        article_id(canonical),  # id
+        title,
+        link,  # url
+        source,
+        source_url,
+        fetched_at if entry.published is None else entry.published,  # published
+        feed.language,
+        feed.region,
+        feed.fetch_url,  # feed
+        feed.perspective,
+        _summary(entry.summary, entry.summary_type, title, source),  # summary
     )
 
 
-def _summary(entry: Any, title: str, source: str) -> str:
+def _summary(value: str, kind: str, title: str, source: str) -> str:
     """The entry's description as plain text, whitespace collapsed, at most ``SUMMARY_LIMIT``
     characters; "" when it only repeats the headline (and the outlet), as every Google News
     description does (``<a href=…>headline</a>&nbsp;&nbsp;<font …>outlet</font>``)."""
-    value = str(entry.get("summary", ""))
-    detail = entry.get("summary_detail")
-    # RSS descriptions are HTML; a summary copied from Atom content carries no type.
-    kind = detail.get("type", "text/html") if isinstance(detail, dict) else "text/html"
-    if kind in ("text/html", "application/xhtml+xml"):
-        if "<" in value:
-            if "<s" in value or "<S" in value:  # where a script or style element can start
-                value = _SCRIPT.sub(" ", value)
-            value = _TAG.sub(" ", value)
-        # Google News puts "&nbsp;&nbsp;" before the outlet; a plain space splits the same
-        # and spares html.unescape its slow path (a Python call per entity).
-        value = html.unescape(value.replace("&nbsp;", " "))
-    text = " ".join(clean_text(value).split())
-    headline = " ".join(title.split())
+    html_typed = kind in ("text/html", "application/xhtml+xml")
+    text = _google_news_text(value) if html_typed else None
+    if text is None:
+        if html_typed:
+            if "<" in value:
+                if "<s" in value or "<S" in value:  # where a script or style element can start
+                    value = _SCRIPT.sub(" ", value)
+                value = _TAG.sub(" ", value)
+            # Google News puts "&nbsp;&nbsp;" before the outlet; a plain space splits the same
+            # and spares html.unescape its slow path (a Python call per entity).
+            value = html.unescape(value.replace("&nbsp;", " "))
+        text = " ".join(clean_text(value).split())
+    headline = _collapsed(title)
     if text in ("", headline, f"{headline} {source}"):
         return ""
     if len(text) > SUMMARY_LIMIT:
         text = text[: SUMMARY_LIMIT - 1].rstrip() + "…"
     return text
+
+
+_GOOGLE_NEWS_ANCHOR = ('<a href="', '" target="_blank">')
+_GOOGLE_NEWS_OUTLET = ('</a>&nbsp;&nbsp;<font color="#6f6f6f">', "</font>")
+
+
+def _google_news_text(value: str) -> str | None:
+    """The text ``_summary`` reads from a description of Google News's exact shape,
+    ``<a href="…" target="_blank">headline</a>&nbsp;&nbsp;<font color="#6f6f6f">outlet</font>``
+    with neither markup, entities nor control characters in the headline or outlet, found
+    with a few string searches instead of the regular expressions and ``html.unescape``
+    (tests/test_feeds_shortcuts.py holds it to them); None for any other description."""
+    head, found, rest = value.partition(_GOOGLE_NEWS_ANCHOR[1])
+    if not found or not head.startswith(_GOOGLE_NEWS_ANCHOR[0]) or ">" in head or (
+            head.find("<", 1) >= 0):
+        return None
+    headline, found, tail = rest.partition(_GOOGLE_NEWS_OUTLET[0])
+    if not found or not tail.endswith(_GOOGLE_NEWS_OUTLET[1]):
+        return None
+    outlet = tail[: -len(_GOOGLE_NEWS_OUTLET[1])]
+    text = f"{headline} {outlet}"
+    if "<" in text or "&" in text or not text.isprintable():
+        return None
+    return text if _is_collapsed(text) else " ".join(text.split())
+
+
+def _collapsed(text: str) -> str:
+    """``" ".join(text.split())``, at half its cost where there is nothing to do."""
+    return text if text.isprintable() and _is_collapsed(text) else " ".join(text.split())
+
+
+def _is_collapsed(printable: str) -> bool:
+    # Printable text has no white space but U+0020 (str.isprintable refuses every other), so
+    # it is collapsed unless two spaces meet or one is at an end.
+    return "  " not in printable and not printable.startswith(" ") and (
+        not printable.endswith(" "))
+

@@ -86,9 +86,14 @@ def decode[T](data: bytes, read: Callable[[dict[str, Any]], T], *, name: str) ->
 def format_time(moment: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and ``Z``, as JavaScript's ``toISOString`` writes it."""
     # isoformat, not strftime: "%Y" leaves years before 1000 unpadded ("5-01-01"), which
-    # fromisoformat then refuses; a hostile feed may date an entry in year 5.
-    text = moment.astimezone(UTC).isoformat(timespec="milliseconds")
-    return text.removesuffix("+00:00") + "Z"
+    # fromisoformat then refuses; a hostile feed may date an entry in year 5. Without
+    # arguments (its timespec keyword alone costs a quarter more, and a fetch formats tens
+    # of thousands of times): "2026-02-12T04:00:51+00:00", or "…51.254999+00:00".
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    text = moment.isoformat()
+    # Milliseconds truncated, as toISOString and isoformat(timespec="milliseconds") do.
+    return f"{text[:19]}.000Z" if len(text) == 25 else f"{text[:23]}Z"
 
 
 def parse_time(text: str) -> datetime:

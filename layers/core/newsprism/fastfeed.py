@@ -2,13 +2,13 @@
 
 feedparser is thorough and slow: 1,000 to 2,000 Google News items a second here
 (bench/fetch_bench.py), so 200 feeds of 100 items cost 10 to 20 seconds of CPU. ``extract``
-reads the same documents with lxml and returns the channel and entries as feedparser would
-for the keys ``feeds.py`` reads (``title``, ``title_detail.type``, ``link``, ``source``,
-``published_parsed``, ``updated_parsed``, ``summary``, ``summary_detail.type``). Each rule
-follows feedparser 6 (``mixin.py`` ``pop``, ``namespaces/_base.py``), reusing its helpers
-where they decide a value (the per-value rules are in ``fastfeed_values``);
-tests/test_feeds_fast.py holds both paths to the same articles on feedparser's own test
-corpus and on Google News feeds.
+reads the same documents with lxml and returns the channel as feedparser would for the keys
+``feeds.py`` reads (``title``, ``title_detail.type``, ``link``) and each entry as the
+``entries.Entry`` that feedparser's entry gives; Google News's items are read in bulk
+(``fastfeed_bulk``). Each rule follows feedparser 6 (``mixin.py`` ``pop``,
+``namespaces/_base.py``), reusing its helpers where they decide a value (the per-value rules
+are in ``fastfeed_values``); tests/test_feeds_fast.py holds both paths to the same entries
+and articles on feedparser's own test corpus and on Google News feeds.
 
 The shape handled is deliberately narrow; for anything else (other formats or encodings,
 a DOCTYPE, ``xml:base``, unknown elements or namespaces, markup inside text, repeated

@@ -40,17 +40,20 @@ def from_feedparser(entry: Any) -> Entry:
     moment = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     return Entry(
         title=str(entry.get("title", "")),
-        title_type=(title_detail.get("type", "text/plain") if isinstance(title_detail, dict)
-                    else "text/plain"),
+        title_type=detail_type(title_detail, "text/plain"),
         link=str(entry.get("link", "")),
         source=((str(source.get("title", "")), str(source.get("href", "")))
                 if isinstance(source, dict) else None),
         published=None if moment is None else utc_datetime(moment),
         summary=str(entry.get("summary", "")),
         # RSS descriptions are HTML; a summary copied from Atom content carries no type.
-        summary_type=(summary_detail.get("type", "text/html")
-                      if isinstance(summary_detail, dict) else "text/html"),
+        summary_type=detail_type(summary_detail, "text/html"),
     )
+
+
+def detail_type(detail: Any, default: str) -> str:
+    """The content type of one of feedparser's ``*_detail`` dicts (``title_detail``…)."""
+    return str(detail.get("type", default)) if isinstance(detail, dict) else default
 
 
 def utc_datetime(moment: Any) -> datetime | None:

@@ -77,16 +77,7 @@ def feedparser_date(value: str) -> Any:
     """feedparser's ``_parse_date``. Its first handler (W3C-DTF) rejects any value starting
     with a letter, so RFC 822 dates ("Thu, 12 Feb 2026 …") go straight to its second."""
     common = _rfc822_common(value)
-    if common is not None:
-        return utc_struct_time(common)
-    if value[:1].isalpha():
-        try:
-            parsed = _parse_date_rfc822(value)
-        except (KeyError, OverflowError, ValueError, AttributeError):
-            parsed = None
-        if parsed and len(parsed) == 9:
-            return parsed
-    return _parse_date(value)
+    return _any_date(value) if common is None else utc_struct_time(common)
 
 
 def feedparser_moment(value: str) -> datetime | None:
@@ -95,8 +86,20 @@ def feedparser_moment(value: str) -> datetime | None:
     common = _rfc822_common(value)
     if common is not None:
         return common
-    parsed = feedparser_date(value)
+    parsed = _any_date(value)
     return None if parsed is None else utc_datetime(parsed)
+
+
+def _any_date(value: str) -> Any:
+    """``feedparser_date`` of a value outside the common RFC 822 shape."""
+    if value[:1].isalpha():
+        try:
+            parsed = _parse_date_rfc822(value)
+        except (KeyError, OverflowError, ValueError, AttributeError):
+            parsed = None
+        if parsed and len(parsed) == 9:
+            return parsed
+    return _parse_date(value)
 
 
 def _rfc822_common(value: str) -> datetime | None:

@@ -19,7 +19,7 @@ import feedparser
 
 from newsprism import charrefs, fastfeed
 from newsprism.config import Feed
-from newsprism.entries import Entry, from_feedparser
+from newsprism.entries import Entry, detail_type, from_feedparser
 from newsprism.links import article_link, domain, http_url, origin
 from newsprism.models import Article, article_id
 
@@ -150,9 +150,8 @@ def _text(value: str, kind: str) -> str:
 def _channel_outlet(channel: Any, feed_url: str) -> tuple[str, str]:
     """Outlet name and home page for entries that do not name their own source."""
     outlet_url = origin(str(channel.get("link", ""))) or origin(feed_url)
-    detail = channel.get("title_detail")
-    kind = detail.get("type", "text/plain") if isinstance(detail, dict) else "text/plain"
-    name = _text(str(channel.get("title", "")), kind)
+    name = _text(str(channel.get("title", "")),
+                 detail_type(channel.get("title_detail"), "text/plain"))
     return name or domain(outlet_url), outlet_url
 
 

@@ -15,13 +15,19 @@ from datetime import UTC, datetime, timedelta, timezone
 from unittest import mock
 
 from feedparser.datetimes import _parse_date
-from hypothesis import given, settings
+from feedparser.urls import _urljoin
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsprism import feeds, links, models
 from newsprism.config import Feed
 from newsprism.entries import utc_datetime
-from newsprism.fastfeed_values import feedparser_date, feedparser_moment, utc_struct_time
+from newsprism.fastfeed_values import (
+    feedparser_date,
+    feedparser_join,
+    feedparser_moment,
+    utc_struct_time,
+)
 from newsprism.models import RawRun
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, tzinfo=UTC)
@@ -122,6 +128,39 @@ def test_plain_link_shortcut_is_urlsplit(url: str) -> None:
         assert got == expected, url
 
 
+@st.composite
+def google_news_links(draw: st.DrawFn) -> str:
+    """Links near Google News's article shape, most of them of it exactly."""
+    prefix = draw(st.sampled_from(["https://news.google.com/rss/articles/"] * 4 + [
+        "http://news.google.com/rss/articles/", "https://NEWS.google.com/rss/articles/",
+        "https://news.google.com/rss/articles", "https://news.google.com:443/rss/articles/",
+        " https://news.google.com/rss/articles/"]))
+    token = draw(st.one_of(
+        st.from_regex(r"[A-Za-z0-9_-]{0,40}", fullmatch=True),
+        st.lists(st.sampled_from(["CBMi", "-", "_", "=", "/", "?", "#", "%2F", " ", "é",
+                                  "\x00", "\x85", ">", "&", ".", "~"]), max_size=6).map("".join)))
+    query = draw(st.sampled_from(["?oc=5"] * 4 + ["", "?oc=5&hl=en-US", "?oc=6", "?OC=5",
+                                                 "?oc=5#top", "?oc=5 ", "?hl=en&oc=5"]))
+    return f"{prefix}{token}{query}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(google_news_links(), st.sampled_from(["https://news.google.com/rss/search?q=x", ""]))
+def test_google_news_link_shortcut_is_the_general_reading(url: str, base: str) -> None:
+    # canonical_url and feedparser's _urljoin never take the shortcut: they are the reference.
+    general: str | None
+    try:
+        general = links.canonical_url(url.strip())
+    except ValueError:
+        general = None
+    google = links.google_news_article(url)
+    assert google is None or google == general, url
+    link = links.http_url(url)
+    expected = None if link is None else (link, links.canonical_url(link))
+    assert links.article_link(url) == expected, url
+    assert feedparser_join(base, url) == _urljoin(base, url), url
+
+
 def _summary_before_the_shortcuts(value: str, kind: str, title: str, source: str) -> str:
     """``feeds._summary`` as it was written before issue #4's speed work."""
     if kind in ("text/html", "application/xhtml+xml"):
@@ -143,25 +182,45 @@ _HTML_PIECES = st.sampled_from([
 ])
 
 
+_ODD_TEXT = st.lists(st.one_of(_HTML_PIECES, st.text(max_size=8)), max_size=12).map("".join)
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.one_of(_HTML_PIECES, st.text(max_size=8)), max_size=12).map("".join),
-       st.text(max_size=30).map(feeds.clean_text),
+@given(_ODD_TEXT, _ODD_TEXT.map(feeds.clean_text), _ODD_TEXT.map(feeds.clean_text),
+       st.one_of(st.just("https://news.google.com/rss/articles/CBMi?oc=5"), _ODD_TEXT),
        st.sampled_from(["text/html", "text/plain", "application/xhtml+xml"]))
-def test_summary_shortcuts_change_nothing(value: str, title: str, kind: str) -> None:
-    for text in (value, f"{title} Reuters", title):
-        for description in (
-                f'<a href="https://x">{text}</a>&nbsp;&nbsp;<font>Reuters</font>',
-                # Google News's exact shape, with odd text in each of its places
-                f'<a href="https://x" target="_blank">{text}</a>&nbsp;&nbsp;'
-                f'<font color="#6f6f6f">Reuters</font>',
-                f'<a href="https://x" target="_blank">{title}</a>&nbsp;&nbsp;'
-                f'<font color="#6f6f6f">{text}</font>',
-                f'<a href="{text}" target="_blank">{title}</a>&nbsp;&nbsp;'
-                f'<font color="#6f6f6f">Reuters</font>'):
-            assert feeds._summary(description, kind, title, "Reuters") == (
-                _summary_before_the_shortcuts(description, kind, title, "Reuters"))
-    assert feeds._summary(value, kind, title, "Reuters") == _summary_before_the_shortcuts(
-        value, kind, title, "Reuters")
+@example(value="", title="Talks", source="Reuters", link='https://x/">', kind="text/html")
+@example(value="", title="Talks", source="Reuters  Asia", link="https://x/", kind="text/html")
+@example(value="", title="AT&amp;T", source="Reuters", link="https://x/", kind="text/html")
+def test_summary_shortcuts_change_nothing(value: str, title: str, source: str, link: str,
+                                          kind: str) -> None:
+    # (The headline and the outlet come from clean_text, as they do in feeds._article.)
+    descriptions = [value, f"{title} {source}", title]
+    for text in (value, f"{title} {source}", title):
+        descriptions += [
+            f'<a href="https://x">{text}</a>&nbsp;&nbsp;<font>{source}</font>',
+            # Google News's exact shape, with odd text in each of its places
+            f'<a href="{link}" target="_blank">{text}</a>&nbsp;&nbsp;'
+            f'<font color="#6f6f6f">{source}</font>',
+            f'<a href="{link}" target="_blank">{title}</a>&nbsp;&nbsp;'
+            f'<font color="#6f6f6f">{text}</font>',
+            f'<a href="{text}" target="_blank">{title}</a>&nbsp;&nbsp;'
+            f'<font color="#6f6f6f">{source}</font>']
+    for description in descriptions:
+        assert feeds._summary(description, kind, title, source, link) == (
+            _summary_before_the_shortcuts(description, kind, title, source)), description
+
+
+def test_a_google_news_description_that_repeats_the_article_leaves_no_summary() -> None:
+    link = "https://news.google.com/rss/articles/CBMiXYZ?oc=5"
+    google = (f'<a href="{link}" target="_blank">Talks resume</a>&nbsp;&nbsp;'
+              '<font color="#6f6f6f">Reuters</font>')
+    assert feeds._is_google_news_repeat(google, link, "Talks resume", "Reuters")
+    assert feeds._summary(google, "text/html", "Talks resume", "Reuters", link) == ""
+    # Another headline is news the title does not carry: it stays, read the general way.
+    assert not feeds._is_google_news_repeat(google, link, "Talks end", "Reuters")
+    assert feeds._summary(google, "text/html", "Talks end", "Reuters", link) == (
+        "Talks resume Reuters")
 
 
 @settings(max_examples=300, deadline=None)

@@ -172,7 +172,9 @@ def _rss(root: Any, base: str) -> Extracted:
         raise Unsure
     channel: dict[str, Any] = {}
     items = []
-    elements = child_elements(children[0])
+    entries = fastfeed_bulk.google_news_items(children[0], base)
+    elements = (child_elements(children[0]) if entries is None
+                else fastfeed_bulk.channel_elements(children[0]))
     check_single(elements, lambda tag: tag != "item" and tag != "category" and tag != f"{_A}link")
     for element in elements:
         tag = element.tag
@@ -202,7 +204,6 @@ def _rss(root: Any, base: str) -> Extracted:
             element_text(element, _CLOUD_ATTRIBUTES if tag == "cloud" else frozenset())
         else:
             raise Unsure
-    entries = fastfeed_bulk.google_news_items(children[0], items, base)
     if entries is None:
         entries = [_rss_item(item, base) for item in items]
     return channel, entries

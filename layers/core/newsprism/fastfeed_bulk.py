@@ -4,7 +4,8 @@ Every item of a Google News feed has the same six elements in the same order: ti
 guid, pubDate, description and source. ``fastfeed._rss_item`` checks each item in Python,
 element by element, before it reads one; for 100 items that checking costs more than
 lxml's parsing of the whole document. Here a RELAX NG schema checks every item in one C
-call, and the texts are read in columns from one flat list of the channel's elements.
+call, and one XPath query reads every text of every item (the source's ``url`` another):
+libxml2 walks the tree, and Python sees strings, never an element.
 
 The schema accepts an item only where ``_rss_item`` would read exactly these elements and
 nothing else (no attributes but ``isPermaLink`` and ``url``, no markup inside the text), and
@@ -15,7 +16,7 @@ ones ``_rss_item`` gives. tests/test_feeds_bulk.py holds the two to that.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 
@@ -51,33 +52,48 @@ _SCHEMA = b"""\
   </define>
 </grammar>
 """
-_PER_ITEM = 7  # the item and its six elements
+_PER_ITEM = 6  # texts an item has: one in each of its six elements
+# The text of each element of each item, in document order, where the element has exactly one
+# text node. A comment or processing instruction (which RELAX NG does not see) inside the text
+# splits it in two, and an empty element has none: then fewer than six texts an item are
+# found, and the channel is not read here.
+_TEXTS = etree.XPath("item/*[count(text()) = 1]/text()", smart_strings=False)
+_SOURCE_URLS = etree.XPath("item/source/@url", smart_strings=False)
 
 _local = threading.local()
 
 
-def google_news_items(channel: Any, items: list[Any], base: str) -> list[Entry] | None:
-    """The entries of ``items`` (every item of ``channel``, in order), or None where any
-    item is of another shape than Google News's; ``base`` as for ``rss_entry``."""
-    if not items or not _schema()(channel):
+def google_news_items(channel: Any, base: str) -> list[Entry] | None:
+    """The entries of the channel's items, or None where any item is of another shape than
+    Google News's (or there are none); ``base`` as for ``rss_entry``. The channel's own
+    elements, which precede the items, are the caller's to read (``channel_elements``)."""
+    if not _schema()(channel):
         return None
-    # The channel's nodes in document order: elements, and comments and processing
-    # instructions, which the schema does not see (a comment inside a title would cut its
-    # .text short). Seven nodes an item from the first item on means there are none there.
-    nodes = list(channel.iter())
-    first = len(nodes) - _PER_ITEM * len(items)
-    if first < 1 or nodes[first] is not items[0]:
+    # (plain strings: smart_strings=False)
+    urls = cast(list[str], _SOURCE_URLS(channel))  # one an item: the schema requires it
+    texts = cast(list[str], _TEXTS(channel))
+    if not urls or len(texts) != _PER_ITEM * len(urls):
         return None
-    # (The guid stands in for a missing link only, and the schema requires a link.)
+    # (The guid, the third text, stands in for a missing link only, and the schema requires
+    # a link.)
     titles, links, dates, descriptions, sources = (
-        [node.text or "" for node in nodes[first + offset::_PER_ITEM]]
-        for offset in (1, 2, 4, 5, 6))
-    urls = [node.get("url") for node in nodes[first + 6::_PER_ITEM]]
+        texts[offset::_PER_ITEM] for offset in (0, 1, 3, 4, 5))
     return [
         rss_entry(base, title, link, None, description, date, (source, url))
         for title, link, date, description, source, url in zip(
             titles, links, dates, descriptions, sources, urls, strict=True)
     ]
+
+
+def channel_elements(channel: Any) -> list[Any]:
+    """The channel's own elements where ``google_news_items`` read its items: all of them
+    precede the first item (the schema says so)."""
+    elements = []
+    for element in channel.iterchildren(etree.Element):
+        if element.tag == "item":
+            break
+        elements.append(element)
+    return elements
 
 
 def _schema() -> etree.RelaxNG:

@@ -21,6 +21,7 @@ from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
 from newsprism.entries import Entry, utc_datetime
+from newsprism.links import google_news_article
 
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # feedparser's repair of "&amp;name;" left in links by double escaping
@@ -57,7 +58,7 @@ _SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?"
 def feedparser_join(base: str, uri: str) -> str:
     """feedparser's ``_urljoin(base, uri)`` for a link (an empty one is left alone), without
     the cost of urllib for the common absolute URL it would not change."""
-    if not uri or _SIMPLE_URL.fullmatch(uri):
+    if not uri or google_news_article(uri) is not None or _SIMPLE_URL.fullmatch(uri):
         return uri
     return str(_urljoin(base, uri))
 

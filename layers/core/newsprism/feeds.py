@@ -120,9 +120,15 @@ def _articles(channel: Any, entries: list[Entry], feed: Feed, feed_url: str,
               fetched_at: datetime) -> list[Article]:
     outlet, outlet_url = _channel_outlet(channel, feed_url)
     fetched_at = fetched_at.astimezone(UTC)
+    # A feed names few outlets, each on many entries (a Google News feed of 100 items, a few
+    # dozen): each is read once.
+    outlets: dict[tuple[str, str] | None, tuple[str, str, bool]] = {}
     articles = []
     for entry in entries:
-        article = _article(entry, feed, outlet, outlet_url, fetched_at)
+        named = outlets.get(entry.source)
+        if named is None:
+            named = outlets[entry.source] = _entry_outlet(entry.source, outlet, outlet_url)
+        article = _article(entry, feed, named, fetched_at)
         if article is not None:
             articles.append(article)
     return articles
@@ -155,15 +161,17 @@ def _channel_outlet(channel: Any, feed_url: str) -> tuple[str, str]:
     return name or domain(outlet_url), outlet_url
 
 
-def _entry_outlet(entry: Entry, outlet: str, outlet_url: str) -> tuple[str, str, bool]:
-    """Outlet of one entry and whether it came from the entry's own ``<source>``.
+def _entry_outlet(source: tuple[str, str] | None, outlet: str,
+                  outlet_url: str) -> tuple[str, str, bool]:
+    """Outlet of an entry with ``source`` (its ``<source>``'s text and url) and whether it
+    came from that source rather than the channel (``outlet`` and ``outlet_url``).
 
     Google News (and other aggregators) name the publisher per item:
     ``<source url="https://www.reuters.com">Reuters</source>``.
     """
-    if entry.source is None:
+    if source is None:
         return outlet, outlet_url, False
-    title, href = entry.source
+    title, href = source
     # The url attribute is kept as given (Google sends the publisher's home page) if http(s).
     href = http_url(href) or ""
     name = clean_text(title) or domain(href)
@@ -172,14 +180,15 @@ def _entry_outlet(entry: Entry, outlet: str, outlet_url: str) -> tuple[str, str,
     return name, href, True
 
 
-def _article(entry: Entry, feed: Feed, outlet: str, outlet_url: str,
+def _article(entry: Entry, feed: Feed, outlet: tuple[str, str, bool],
              fetched_at: datetime) -> Article | None:
+    """The article of one entry; ``outlet`` is ``_entry_outlet``'s answer for it."""
     title = _text(entry.title, entry.title_type)
     checked = article_link(entry.link)
     if not title or checked is None:
         return None
     link, canonical = checked
-    source, source_url, from_entry = _entry_outlet(entry, outlet, outlet_url)
+    source, source_url, from_entry = outlet
     suffix = f" - {source}"
     # Google News appends " - {outlet}" to every title; strip it only when it is exactly the
     # named source, so "China - US trade" keeps its dash.
@@ -199,26 +208,26 @@ def _article(entry: Entry, feed: Feed, outlet: str, outlet_url: str,
         feed.region,
         feed.fetch_url,  # feed
         feed.perspective,
-        _summary(entry.summary, entry.summary_type, title, source),  # summary
+        _summary(entry.summary, entry.summary_type, title, source, entry.link),
     )
 
 
-def _summary(value: str, kind: str, title: str, source: str) -> str:
+def _summary(value: str, kind: str, title: str, source: str, link: str) -> str:
     """The entry's description as plain text, whitespace collapsed, at most ``SUMMARY_LIMIT``
     characters; "" when it only repeats the headline (and the outlet), as every Google News
-    description does (``<a href=…>headline</a>&nbsp;&nbsp;<font …>outlet</font>``)."""
+    description does. ``link`` is the entry's."""
     html_typed = kind in ("text/html", "application/xhtml+xml")
-    text = _google_news_text(value) if html_typed else None
-    if text is None:
-        if html_typed:
-            if "<" in value:
-                if "<s" in value or "<S" in value:  # where a script or style element can start
-                    value = _SCRIPT.sub(" ", value)
-                value = _TAG.sub(" ", value)
-            # Google News puts "&nbsp;&nbsp;" before the outlet; a plain space splits the same
-            # and spares html.unescape its slow path (a Python call per entity).
-            value = html.unescape(value.replace("&nbsp;", " "))
-        text = " ".join(clean_text(value).split())
+    if html_typed and _is_google_news_repeat(value, link, title, source):
+        return ""
+    if html_typed:
+        if "<" in value:
+            if "<s" in value or "<S" in value:  # where a script or style element can start
+                value = _SCRIPT.sub(" ", value)
+            value = _TAG.sub(" ", value)
+        # Google News puts "&nbsp;&nbsp;" before the outlet; a plain space splits the same
+        # and spares html.unescape its slow path (a Python call per entity).
+        value = html.unescape(value.replace("&nbsp;", " "))
+    text = " ".join(clean_text(value).split())
     headline = _collapsed(title)
     if text in ("", headline, f"{headline} {source}"):
         return ""
@@ -227,28 +236,19 @@ def _summary(value: str, kind: str, title: str, source: str) -> str:
     return text
 
 
-_GOOGLE_NEWS_ANCHOR = ('<a href="', '" target="_blank">')
-_GOOGLE_NEWS_OUTLET = ('</a>&nbsp;&nbsp;<font color="#6f6f6f">', "</font>")
-
-
-def _google_news_text(value: str) -> str | None:
-    """The text ``_summary`` reads from a description of Google News's exact shape,
-    ``<a href="…" target="_blank">headline</a>&nbsp;&nbsp;<font color="#6f6f6f">outlet</font>``
-    with neither markup, entities nor control characters in the headline or outlet, found
-    with a few string searches instead of the regular expressions and ``html.unescape``
-    (tests/test_feeds_shortcuts.py holds it to them); None for any other description."""
-    head, found, rest = value.partition(_GOOGLE_NEWS_ANCHOR[1])
-    if not found or not head.startswith(_GOOGLE_NEWS_ANCHOR[0]) or ">" in head or (
-            head.find("<", 1) >= 0):
-        return None
-    headline, found, tail = rest.partition(_GOOGLE_NEWS_OUTLET[0])
-    if not found or not tail.endswith(_GOOGLE_NEWS_OUTLET[1]):
-        return None
-    outlet = tail[: -len(_GOOGLE_NEWS_OUTLET[1])]
-    text = f"{headline} {outlet}"
-    if "<" in text or "&" in text or not text.isprintable():
-        return None
-    return text if _is_collapsed(text) else " ".join(text.split())
+def _is_google_news_repeat(description: str, link: str, title: str, source: str) -> bool:
+    """Whether the description is Google News's own, which only repeats the article's link,
+    headline and outlet: one comparison instead of the general reading, which would give
+    "" for it (tests/test_feeds_shortcuts.py holds the two to the same summaries)."""
+    return description == (
+        f'<a href="{link}" target="_blank">{title}</a>&nbsp;&nbsp;'
+        f'<font color="#6f6f6f">{source}</font>'
+    ) and (
+        # ...read as written: no tag ends in the link, no tag or entity starts in the
+        # headline or outlet, and the outlet has no white space to collapse. (Both come
+        # from clean_text, free of control characters; an article has a headline.)
+        ">" not in link and "<" not in title and "&" not in title and "<" not in source
+        and "&" not in source and " ".join(source.split()) == source and title != "")
 
 
 def _collapsed(text: str) -> str:
@@ -261,4 +261,3 @@ def _is_collapsed(printable: str) -> bool:
     # it is collapsed unless two spaces meet or one is at an end.
     return "  " not in printable and not printable.startswith(" ") and (
         not printable.endswith(" "))
-

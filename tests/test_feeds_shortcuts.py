@@ -1,8 +1,8 @@
 """The shortcuts the parser takes for speed (issue #4) give exactly what the general code gives.
 
 Each shortcut handles the common shape of a value (an RFC 822 date in GMT, a plain https link,
-a Google News description) without the general machinery; these properties hold it to that
-machinery on generated values, the odd ones included.
+a Google News article link or description, a time in UTC) without the general machinery;
+these properties hold it to that machinery on generated values, the odd ones included.
 """
 
 from __future__ import annotations

@@ -208,7 +208,7 @@ def _article(entry: Entry, feed: Feed, outlet: tuple[str, str, bool],
         feed.region,
         feed.fetch_url,  # feed
         feed.perspective,
-        _summary(entry.summary, entry.summary_type, title, source, entry.link),
+        _summary(entry.summary, entry.summary_type, title, source, entry.link),  # summary
     )
 
 

@@ -111,7 +111,8 @@ def _netloc(scheme: str, netloc: str) -> str:
 def article_link(url: str) -> tuple[str, str] | None:
     """An entry's link as we store it (``http_url``) and its canonical form; None where it
     is not an absolute http(s) URL. Not cached, unlike ``canonical_url``: one fetch seldom
-    sees an article's link twice, and a cache of them only costs."""
+    sees an article's link twice, and a cache of them only costs. (A Google News link is
+    found in ``google_news_article``'s cache, where feedparser's rules left it.)"""
     url = url.strip()
     google = google_news_article(url)
     if google is not None:

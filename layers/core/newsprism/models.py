@@ -83,6 +83,9 @@ def decode[T](data: bytes, read: Callable[[dict[str, Any]], T], *, name: str) ->
         raise SchemaError(f"{name}: damaged ({type(exc).__name__}: {exc})") from exc
 
 
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
+
+
 def format_time(moment: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and ``Z``, as JavaScript's ``toISOString`` writes it."""
     if moment.tzinfo is not UTC:
@@ -96,9 +99,6 @@ def format_time(moment: datetime) -> str:
             f"{_TWO_DIGITS[moment.day]}T{_TWO_DIGITS[moment.hour]}:"
             f"{_TWO_DIGITS[moment.minute]}:{_TWO_DIGITS[moment.second]}."
             f"{'000' if not milliseconds else f'{milliseconds:03d}'}Z")
-
-
-_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
 
 
 def parse_time(text: str) -> datetime:

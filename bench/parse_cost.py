@@ -49,6 +49,7 @@ def child(feed_count: int, items: int, feed_name: str, parse: bool) -> None:
     feed = FEEDS[feed_name]
     feeds.parse_feed(bodies[0], feed, feed.fetch_url, NOW, content_type=CONTENT_TYPE)
     links.canonical_url.cache_clear()  # every link is new, as in a fetch
+    links.google_news_article.cache_clear()
     if parse:
         for body in bodies:
             feeds.parse_feed(body, feed, feed.fetch_url, NOW, content_type=CONTENT_TYPE)

@@ -248,16 +248,14 @@ def _is_google_news_repeat(description: str, link: str, title: str, source: str)
         # headline or outlet, and the outlet has no white space to collapse. (Both come
         # from clean_text, free of control characters; an article has a headline.)
         ">" not in link and "<" not in title and "&" not in title and "<" not in source
-        and "&" not in source and " ".join(source.split()) == source and title != "")
+        and "&" not in source and _collapsed(source) == source and title != "")
 
 
 def _collapsed(text: str) -> str:
     """``" ".join(text.split())``, at half its cost where there is nothing to do."""
-    return text if text.isprintable() and _is_collapsed(text) else " ".join(text.split())
-
-
-def _is_collapsed(printable: str) -> bool:
     # Printable text has no white space but U+0020 (str.isprintable refuses every other), so
     # it is collapsed unless two spaces meet or one is at an end.
-    return "  " not in printable and not printable.startswith(" ") and (
-        not printable.endswith(" "))
+    if (text.isprintable() and "  " not in text and not text.startswith(" ")
+            and not text.endswith(" ")):
+        return text
+    return " ".join(text.split())

@@ -36,11 +36,11 @@ FETCH_BOUND_MS = 200.0
 
 # The stage module each handler imports on its first invocation.
 DEFERRED = {
-    "dispatch": "newsprism.fanout",
-    "fetch": "newsprism.fetch",
-    "classify": "newsprism.classify",
-    "summarize": "newsprism.summarize",
-    "render": "newsprism.render",
+    "dispatch": "newsprism.aws._fanout",
+    "fetch": "newsprism.fetch._stage",
+    "classify": "newsprism.classify._stage",
+    "summarize": "newsprism.summarize._stage",
+    "render": "newsprism.render._stage",
 }
 EAGER = ("aws_lambda_powertools", "aws_lambda_powertools.metrics",
          "aws_lambda_powertools.tracing", "aws_xray_sdk.core", "boto3",

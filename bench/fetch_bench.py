@@ -41,9 +41,10 @@ from pathlib import Path
 
 import httpx
 
-from newsprism import fastfeed, feeds
-from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
-from newsprism.fetch import fetch_topics
+from newsprism.config._model import Config, Feed, FetchSettings, Perspective, Topic
+from newsprism.fetch._stage import fetch_topics
+from newsprism.fetch.parse import _fast as fastfeed
+from newsprism.fetch.parse import _feeds as feeds
 from newsprism.store import FileStore
 
 NOW = datetime(2026, 2, 12, 4, 0, tzinfo=UTC)

@@ -70,23 +70,23 @@ STAGE = """
 import json, resource, sys, time
 start = time.perf_counter()
 from datetime import datetime
-from newsprism.config import load_config
+from newsprism.config._model import load_config
 from newsprism.store import FileStore
 config, data = load_config(sys.argv[2]), FileStore(__import__("pathlib").Path(sys.argv[3]))
 now = datetime.fromisoformat(sys.argv[4])
 topic = config.topic("us-china")
 stage = sys.argv[1]
 if stage == "fetch":
-    from newsprism.fetch import fetch_topics
+    from newsprism.fetch._stage import fetch_topics
     fetch_topics(config, [topic], data, now)
 elif stage == "classify":
-    from newsprism.classify import classify_topic
+    from newsprism.classify._stage import classify_topic
     classify_topic(config, topic, data, now)
 elif stage == "summarize":
-    from newsprism.summarize import summarize_topic
+    from newsprism.summarize._stage import summarize_topic
     summarize_topic(config, "us-china", now.date().isoformat(), data)
 else:
-    from newsprism.render import render_digest
+    from newsprism.render._stage import render_digest
     render_digest(data, FileStore(__import__("pathlib").Path(sys.argv[3]) / "site"),
                   "us-china", now.date().isoformat())
 usage = resource.getrusage(resource.RUSAGE_SELF)

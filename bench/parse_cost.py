@@ -24,8 +24,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsprism import feeds, links
-from newsprism.config import Feed
+from newsprism.config._model import Feed
+from newsprism.fetch.parse import _feeds as feeds
+from newsprism.fetch.parse import _links as links
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

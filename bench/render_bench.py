@@ -25,8 +25,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from newsprism.digests import Digest  # noqa: E402
-from newsprism.render import render_all, render_digest  # noqa: E402
+from newsprism.documents._digests import Digest  # noqa: E402
+from newsprism.render._stage import render_all, render_digest  # noqa: E402
 from newsprism.store import FileStore, S3Store, Store  # noqa: E402
 from tests.seed_digest import seed_digest, with_coverage  # noqa: E402
 from tests.site_helpers import shifted, store_digest  # noqa: E402

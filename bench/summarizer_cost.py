@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsprism.prompt import build_prompt
+from newsprism.summarize._prompt import build_prompt
 from tests.seed_digest import seed_digest
 
 CHARS_PER_TOKEN = 4

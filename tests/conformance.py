@@ -28,17 +28,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 import httpx
 
-from newsprism import models
-from newsprism.classify import classify_topic
-from newsprism.config import Config, Settings, Topic, load_config
-from newsprism.digests import Digest
-from newsprism.fetch import fetch_topics, fetch_topics_async
-from newsprism.markdown import render_markdown
+from newsprism.classify._stage import classify_topic
+from newsprism.config._model import Config, Settings, Topic, load_config
+from newsprism.documents import _raw as models
+from newsprism.documents._digests import Digest
+from newsprism.fetch._stage import fetch_topics, fetch_topics_async
+from newsprism.render._markdown import render_markdown
 from newsprism.store import NotFound
-from newsprism.summarize import summarize_topic
-
-from .conftest import SHARED
-from .seed_digest import seed_digest
+from newsprism.summarize._stage import summarize_topic
+from tests.conftest import SHARED
+from tests.seed_digest import seed_digest
 
 CORPUS = SHARED / "corpus" / "news-summarizer"
 

@@ -21,11 +21,10 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from newsprism.config import Config, load_config
+from newsprism.config._model import Config, load_config
 from newsprism.serve import running
 from newsprism.store import Store
-
-from .conftest import REPO, SEED_NOW
+from tests.conftest import REPO, SEED_NOW
 
 DEMO_FEEDS = REPO / "demo" / "feeds"
 DEMO_CONFIG = REPO / "demo" / "topics.toml"

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsprism.digests import (
+from newsprism.documents._digests import (
     Bullet,
     Classified,
     Coverage,
@@ -26,7 +26,7 @@ from newsprism.digests import (
     PerspectiveInfo,
     RelatedReport,
 )
-from newsprism.models import Article, article_id, parse_time
+from newsprism.documents._raw import Article, article_id, parse_time
 
 SEED = Path(__file__).parent / "data" / "us-china-2026-02-12.md"
 

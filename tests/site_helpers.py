@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
 
-from newsprism.digests import Bullet, Digest, RelatedReport
-from newsprism.models import dumps
+from newsprism.documents._digests import Bullet, Digest, RelatedReport
+from newsprism.documents._raw import dumps
 from newsprism.store import Store
 
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"

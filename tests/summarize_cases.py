@@ -11,14 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsprism import models
-from newsprism.config import Config, SummarizerKind, SummarizerSettings, load_config
-from newsprism.digests import Classified, Digest
-from newsprism.markdown import escape_text
-from newsprism.render import render_digest
+from newsprism.config._model import Config, SummarizerKind, SummarizerSettings, load_config
+from newsprism.documents import _raw as models
+from newsprism.documents._digests import Classified, Digest
+from newsprism.render._markdown import escape_text
+from newsprism.render._stage import render_digest
 from newsprism.store import FileStore, Store
-
-from .seed_digest import seed_digest
+from tests.seed_digest import seed_digest
 
 TOPIC, DATE = "us-china", "2026-02-12"
 

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.config import Config, load_config
-from newsprism.models import parse_time
-
-from .conformance import (
+from newsprism.config._model import Config, load_config
+from newsprism.documents._raw import parse_time
+from tests.conformance import (
     KNOWN_EXCEPTIONS,
     Case,
     Listing,
@@ -35,7 +34,7 @@ from .conformance import (
     reproduce,
     unescaped,
 )
-from .conftest import DATA, SEED_MARKDOWN, SEED_NOW
+from tests.conftest import DATA, SEED_MARKDOWN, SEED_NOW
 
 # The corpus of issue #3: 525 digests.
 CORPUS_SIZES = {"india-pakistan": 175, "us-china": 176, "venezuela": 174}

@@ -10,15 +10,14 @@ import httpx
 import pytest
 
 from newsprism import cli
-from newsprism.classify import classify_topic
-from newsprism.config import load_config
-from newsprism.fetch import fetch_topics
-from newsprism.models import parse_time
-from newsprism.render import render_digest
+from newsprism.classify._stage import classify_topic
+from newsprism.config._model import load_config
+from newsprism.documents._raw import parse_time
+from newsprism.fetch._stage import fetch_topics
+from newsprism.render._stage import render_digest
 from newsprism.store import FileStore
-from newsprism.summarize import summarize_topic
-
-from .conftest import DATA, REPO, SEED_MARKDOWN, SEED_NOW
+from newsprism.summarize._stage import summarize_topic
+from tests.conftest import DATA, REPO, SEED_MARKDOWN, SEED_NOW
 
 FEEDS = REPO / "demo" / "feeds"
 

@@ -13,9 +13,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsprism.events import topic_messages
-from newsprism.observability import powertools, work_item
-from newsprism.runtime import data_store, load_runtime_config
+from newsprism.aws import data_store, load_runtime_config, powertools, topic_messages, work_item
 
 logger, metrics, tracer = powertools()
 

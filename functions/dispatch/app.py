@@ -15,9 +15,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsprism.events import event_now, event_topics, scheduled_run_id
-from newsprism.observability import powertools
-from newsprism.runtime import load_runtime_config
+from newsprism.aws import event_now, event_topics, load_runtime_config, powertools, scheduled_run_id
 
 logger, metrics, tracer = powertools()
 QUEUES = {"fetch": "FETCH_QUEUE_URL", "classify": "CLASSIFY_QUEUE_URL"}
@@ -27,7 +25,7 @@ QUEUES = {"fetch": "FETCH_QUEUE_URL", "classify": "CLASSIFY_QUEUE_URL"}
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from newsprism import fanout  # deferred to the first event: bench/cold_start.py
+    from newsprism.aws import _fanout as fanout  # deferred to the first event: bench/cold_start.py
 
     stage = str(event.get("stage", ""))
     if stage not in QUEUES:

@@ -1,7 +1,7 @@
 """Lambda: collect one topic's feeds into ``raw/{topic}/{date}/{run}.json``.
 
 Reads the FetchQueue: the dispatcher sends one message per active topic on every
-FetchSchedule run (``newsprism.fanout``). Invoked by hand (``sam local invoke``, the console)
+FetchSchedule run (``newsprism.aws._fanout``). Invoked by hand (``sam local invoke``, the console)
 ``{"topic": "us-china", "now": "2026-02-12T04:00:00Z"}`` fetches one topic at that clock.
 """
 
@@ -13,11 +13,9 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsprism.events import topic_messages
-from newsprism.observability import powertools, work_item
-from newsprism.runtime import data_store, load_runtime_config
+from newsprism.aws import data_store, load_runtime_config, powertools, topic_messages, work_item
 
-# The package logs through the standard library ("newsprism.fetch": one line per feed with
+# The package logs through the standard library ("newsprism.fetch._stage": one line per feed with
 # url, status, attempts, bytes, articles, ms); powertools() routes those lines through this
 # logger, so they come out as the same structured JSON, with the topic, date and run id.
 logger, metrics, tracer = powertools()

@@ -16,9 +16,16 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsprism.events import object_events, object_keys, object_version, parse_stage_key
-from newsprism.observability import powertools, work_item
-from newsprism.runtime import data_store, site_store
+from newsprism.aws import (
+    data_store,
+    object_events,
+    object_keys,
+    object_version,
+    parse_stage_key,
+    powertools,
+    site_store,
+    work_item,
+)
 
 logger, metrics, tracer = powertools()
 

@@ -13,9 +13,15 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsprism.events import object_keys, object_version, parse_stage_key
-from newsprism.observability import powertools, work_item
-from newsprism.runtime import data_store, load_runtime_config
+from newsprism.aws import (
+    data_store,
+    load_runtime_config,
+    object_keys,
+    object_version,
+    parse_stage_key,
+    powertools,
+    work_item,
+)
 
 logger, metrics, tracer = powertools()
 
@@ -26,7 +32,10 @@ logger, metrics, tracer = powertools()
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from newsprism.summarize import from_environment, summarize_topic  # deferred: cold_start.py
+    from newsprism.summarize import (  # deferred: cold_start.py
+        from_environment,
+        summarize_topic,
+    )
 
     # Every key is checked before any work, so a bad event fails whole and early.
     targets = [parse_stage_key(key, "classified") for key in object_keys(event)]

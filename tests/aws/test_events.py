@@ -1,4 +1,4 @@
-"""What the Lambda handlers read from their events (newsprism.events)."""
+"""What the Lambda handlers read from their events (newsprism.aws._events)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from newsprism.events import (
+from newsprism.aws._events import (
     TopicMessage,
     event_now,
     event_topics,
@@ -21,7 +21,7 @@ from newsprism.events import (
     topic_messages,
 )
 
-EVENTS = Path(__file__).resolve().parents[1] / "infra" / "events"
+EVENTS = Path(__file__).resolve().parents[2] / "infra" / "events"
 
 
 def sample(name: str) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from moto import mock_aws
 
 import newsprism.classify
 import newsprism.fetch
-from newsprism.classify import NothingToList
-from newsprism.config import Config, Topic
-from newsprism.digests import Classified
+from newsprism.classify._stage import NothingToList
+from newsprism.config._model import Config, Topic
+from newsprism.documents._digests import Classified
 from newsprism.store import Store
 from tests.lambda_harness import (
     CONFIG,

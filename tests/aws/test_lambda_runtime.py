@@ -14,11 +14,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from newsprism import fanout
-from newsprism.config import ConfigError, Topic, load_config
-from newsprism.events import TopicMessage
-from newsprism.observability import NoTracer, XRayTracer, powertools, tracing_disabled
-from newsprism.runtime import data_store, load_runtime_config
+from newsprism.aws import _fanout as fanout
+from newsprism.aws._events import TopicMessage
+from newsprism.aws._observability import NoTracer, XRayTracer, powertools, tracing_disabled
+from newsprism.aws._runtime import data_store, load_runtime_config
+from newsprism.config._model import ConfigError, Topic, load_config
 from tests.lambda_harness import CONFIG
 
 BUCKET = "newsprism-data-test"
@@ -153,5 +153,5 @@ def test_with_tracing_off_no_xray_tracer_is_made(monkeypatch: pytest.MonkeyPatch
 
     assert tracer.capture_lambda_handler(handler) is handler
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "false")
-    monkeypatch.setattr("newsprism.observability.XRayTracer.__init__", lambda self: None)
+    monkeypatch.setattr("newsprism.aws._observability.XRayTracer.__init__", lambda self: None)
     assert type(powertools()[2]) is XRayTracer

@@ -18,9 +18,9 @@ import pytest
 from cfnlint.decode import cfn_yaml  # type: ignore[import-untyped]
 from samtranslator.translator.transform import transform  # type: ignore[import-untyped]
 
-from newsprism.observability import NAMESPACE
+from newsprism.aws._observability import NAMESPACE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE: dict[str, Any] = json.loads(json.dumps(cfn_yaml.load(str(ROOT / "template.yaml")),
                                                  default=str))
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from newsprism import digests, models
-from newsprism.classify import NothingToList, classify_topic
-from newsprism.config import Config, Perspective, Settings, Topic, parse_config
-from newsprism.models import Article, FeedReport, RawRun, article_id
+from newsprism.classify._stage import NothingToList, classify_topic
+from newsprism.config._model import Config, Perspective, Settings, Topic, parse_config
+from newsprism.documents import _digests as digests
+from newsprism.documents import _raw as models
+from newsprism.documents._raw import Article, FeedReport, RawRun, article_id
 from newsprism.store import FileStore
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.config import load_config
+from newsprism.config._model import load_config
 from newsprism.text import keyword_matcher
-
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 def on_topic(groups: list[list[str]], *texts: str) -> bool:

@@ -12,17 +12,17 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from newsprism import classify, models
-from newsprism.classify import classify_topic
-from newsprism.config import Config, Settings, Topic, load_config, parse_config
-from newsprism.digests import Classified, ListedArticle
-from newsprism.fetch import fetch_topics
-from newsprism.models import parse_time
+from newsprism.classify import _stage as classify
+from newsprism.classify._stage import classify_topic
+from newsprism.config._model import Config, Settings, Topic, load_config, parse_config
+from newsprism.documents import _raw as models
+from newsprism.documents._digests import Classified, ListedArticle
+from newsprism.documents._raw import parse_time
+from newsprism.fetch._stage import fetch_topics
 from newsprism.store import FileStore
-
-from . import test_classify
-from .conftest import REPO, SEED_NOW
-from .test_classify import NOW, article, store_run
+from tests.classify import test_classify
+from tests.classify.test_classify import NOW, article, store_run
+from tests.conftest import REPO, SEED_NOW
 
 BUNDLED = REPO / "layers" / "core" / "newsprism" / "data" / "topics.toml"
 FEEDS = REPO / "demo" / "feeds"

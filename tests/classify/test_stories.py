@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.digests import ListedArticle
-from newsprism.headlines import Headline, Headlines, group_headlines, same_story
-from newsprism.models import Article, article_id
-from newsprism.stories import Repeat, find_repeats, group_stories, read_listing, relist
-
-from .conftest import DATA
-from .seed_digest import seed_digest
+from newsprism.classify._headlines import Headline, Headlines, group_headlines, same_story
+from newsprism.classify._stories import Repeat, find_repeats, group_stories, read_listing, relist
+from newsprism.documents._digests import ListedArticle
+from newsprism.documents._raw import Article, article_id
+from tests.conftest import DATA
+from tests.seed_digest import seed_digest
 
 PAIRS = DATA / "story_pairs.tsv"
 NOW = datetime(2026, 2, 12, 4, tzinfo=UTC)
@@ -111,7 +110,7 @@ def test_seed_lists_one_story_three_times() -> None:
 
 
 def test_corpus_grouping_through_the_index_equals_all_pairs(shared_corpus: Path) -> None:
-    from .conformance import corpus_paths
+    from tests.conformance import corpus_paths
 
     checked = 0
     for path in corpus_paths(shared_corpus / "news-summarizer"):

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.config import ConfigError, Feed, load_config, parse_config, parse_duration
-
-from .conftest import DATA
+from newsprism.config._model import ConfigError, Feed, load_config, parse_config, parse_duration
+from tests.conftest import DATA
 
 MINIMAL = """
 [[topics]]

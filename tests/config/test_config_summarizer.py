@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.config import ConfigError, SummarizerSettings, load_config, parse_config
-from newsprism.summarize import from_environment
+from newsprism.config._model import ConfigError, SummarizerSettings, load_config, parse_config
+from newsprism.summarize._stage import from_environment
 
 TOPIC = """
 [[topics]]

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsprism import models
+from newsprism.documents import _raw as models
 
 # What stored documents hold (DESIGN "Stored JSON"): no floats, integers well within 64 bits.
 # Text is any Unicode but lone surrogates, which no UTF-8 file can hold.

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from newsprism import USER_AGENT, fetch_state, models
-from newsprism.config import (
+from newsprism import USER_AGENT
+from newsprism.config._model import (
     Config,
     ConfigError,
     Feed,
@@ -24,14 +24,15 @@ from newsprism.config import (
     Topic,
     parse_config,
 )
-from newsprism.fetch import ACCEPT, _retry, fetch_topics, run_id
-from newsprism.fetch_http import PER_HOST, FetchError
-from newsprism.fetch_state import Validators, state_key
-from newsprism.models import FeedReport, RawRun
+from newsprism.documents import _raw as models
+from newsprism.documents._raw import FeedReport, RawRun
+from newsprism.fetch import _state as fetch_state
+from newsprism.fetch._http import PER_HOST, FetchError
+from newsprism.fetch._stage import ACCEPT, _retry, fetch_topics, run_id
+from newsprism.fetch._state import Validators, state_key
 from newsprism.serve import running
 from newsprism.store import FileStore
-
-from .conftest import DATA
+from tests.conftest import DATA
 
 FEEDS = DATA / "feeds"
 NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)
@@ -445,7 +446,7 @@ def test_a_damaged_state_file_only_costs_a_full_download(tmp_path: Path,
     store.write(state_key("https://a.example/rss"), b"{not json")
     server = VersionedFeed()
     cfg = config(topic(["https://a.example/rss"]))
-    with caplog.at_level(logging.WARNING, logger="newsprism.fetch_state"):
+    with caplog.at_level(logging.WARNING, logger="newsprism.fetch._state"):
         [raw] = fetch_topics(cfg, cfg.topics, store, NOW, transport=httpx.MockTransport(server))
     assert raw.feeds[0].status == "ok" and "if-none-match" not in server.requests[0].headers
     assert "ignoring damaged feed state state/feeds/" in caplog.text
@@ -497,7 +498,7 @@ def test_one_log_line_per_feed(tmp_path: Path, caplog: pytest.LogCaptureFixture)
         return httpx.Response(200, content=RSS)
 
     cfg = config(topic(["https://good.example/rss", "https://bad.example/rss"]))
-    with caplog.at_level(logging.INFO, logger="newsprism.fetch"):
+    with caplog.at_level(logging.INFO, logger="newsprism.fetch._stage"):
         run(tmp_path, cfg, handler)
     lines = {record.feed["url"]: record for record in caplog.records}  # type: ignore[attr-defined]
     good, bad = lines["https://good.example/rss"], lines["https://bad.example/rss"]
@@ -553,7 +554,7 @@ def test_unreachable_state_costs_only_a_full_download(tmp_path: Path,
     store = StateOutage(tmp_path)
     server = VersionedFeed()
     cfg = config(topic(["https://a.example/rss"]))
-    with caplog.at_level(logging.WARNING, logger="newsprism.fetch_state"):
+    with caplog.at_level(logging.WARNING, logger="newsprism.fetch._state"):
         [raw] = fetch_topics(cfg, cfg.topics, store, NOW, transport=httpx.MockTransport(server))
     assert raw.feeds[0].status == "ok" and stored(store, raw) == raw
     assert "cannot read feed state" in caplog.text and "cannot store feed state" in caplog.text

@@ -12,13 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from newsprism import netguard
-from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
-from newsprism.fetch import fetch_topics
-from newsprism.models import RawRun
+from newsprism.config._model import Config, Feed, FetchSettings, Perspective, Topic
+from newsprism.documents._raw import RawRun
+from newsprism.fetch import _netguard as netguard
+from newsprism.fetch._stage import fetch_topics
 from newsprism.store import FileStore
-
-from .conftest import DATA
+from tests.conftest import DATA
 
 NOW = datetime(2026, 2, 12, 4, 0, tzinfo=UTC)
 RSS = (DATA / "feeds" / "rss2.xml").read_bytes()

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from newsprism.config import FetchSettings
-from newsprism.fetch_http import Fetcher, FetchError, Response, _Inflater, retry_after
+from newsprism.config._model import FetchSettings
+from newsprism.fetch._http import Fetcher, FetchError, Response, _Inflater, retry_after
 
 SETTINGS = FetchSettings(timeout=2.0, max_bytes=10_000, allow_private_networks=True)
 

@@ -15,16 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from newsprism import USER_AGENT, fetch_state, models
-from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
-from newsprism.fetch import ACCEPT, fetch_topics
-from newsprism.fetch_http import PER_HOST
-from newsprism.fetch_state import Validators
-from newsprism.models import FeedReport, RawRun
+from newsprism import USER_AGENT
+from newsprism.config._model import Config, Feed, FetchSettings, Perspective, Topic
+from newsprism.documents import _raw as models
+from newsprism.documents._raw import FeedReport, RawRun
+from newsprism.fetch import _state as fetch_state
+from newsprism.fetch._http import PER_HOST
+from newsprism.fetch._stage import ACCEPT, fetch_topics
+from newsprism.fetch._state import Validators
 from newsprism.serve import running
 from newsprism.store import FileStore
-
-from .conftest import DATA
+from tests.conftest import DATA
 
 NOW = datetime(2026, 2, 12, 4, 0, tzinfo=UTC)
 RSS = (DATA / "feeds" / "rss2.xml").read_bytes()

@@ -23,9 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsprism import cli
-from newsprism.config import Config, ConfigError, parse_config
-
-from .hardening_helpers import NOW
+from newsprism.config._model import Config, ConfigError, parse_config
+from tests.hardening_helpers import NOW
 
 NAME = "topics.toml"
 BASE: dict[str, Any] = {

@@ -20,15 +20,14 @@ import httpx
 import pytest
 from markdown_it import MarkdownIt
 
-from newsprism.classify import NothingToList, classify_topic
-from newsprism.config import parse_config
-from newsprism.fetch import fetch_topics
-from newsprism.render import render_digest
+from newsprism.classify._stage import NothingToList, classify_topic
+from newsprism.config._model import parse_config
+from newsprism.fetch._stage import fetch_topics
+from newsprism.render._stage import render_digest
 from newsprism.store import FileStore
-from newsprism.summarize import summarize_topic
-
-from .conftest import SHARED
-from .hardening_helpers import hostile_markup, parse_now, site_problems
+from newsprism.summarize._stage import summarize_topic
+from tests.conftest import SHARED
+from tests.hardening_helpers import hostile_markup, parse_now, site_problems
 
 CORPUS = SHARED / "corpus" / "feedparser-tests"
 BATCH = 60  # feeds per topic

@@ -16,16 +16,16 @@ from typing import Any
 
 import pytest
 
-from newsprism import cli, models
-from newsprism.classify import classify_topic
-from newsprism.config import load_config
-from newsprism.digests import Digest
-from newsprism.fetch import fetch_topics
-from newsprism.render import render_all, render_digest
+from newsprism import cli
+from newsprism.classify._stage import classify_topic
+from newsprism.config._model import load_config
+from newsprism.documents import _raw as models
+from newsprism.documents._digests import Digest
+from newsprism.fetch._stage import fetch_topics
+from newsprism.render._stage import render_all, render_digest
 from newsprism.store import FileStore
-from newsprism.summarize import summarize_topic
-
-from .hardening_helpers import (
+from newsprism.summarize._stage import summarize_topic
+from tests.hardening_helpers import (
     DAY,
     NOW,
     assert_consistent_site,
@@ -36,7 +36,7 @@ from .hardening_helpers import (
     serving,
     snapshot,
 )
-from .site_helpers import shifted, store_digest
+from tests.site_helpers import shifted, store_digest
 
 
 def without_timing(document: bytes) -> dict[str, Any]:

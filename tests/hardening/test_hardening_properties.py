@@ -29,18 +29,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from newsprism.atom import ATOM_NS, FeedItem, atom_feed
-from newsprism.digests import Bullet, Digest, PerspectiveInfo
-from newsprism.feeds import clean_text
-from newsprism.manifest import entry_of
-from newsprism.markdown import render_markdown
-from newsprism.models import dumps
-from newsprism.render import render_digest
-from newsprism.views import digest_view
-
-from .conformance import MemoryStore
-from .hardening_helpers import hostile_markup, parse_html
-from .seed_digest import seed_digest
+from newsprism.documents._digests import Bullet, Digest, PerspectiveInfo
+from newsprism.documents._raw import dumps
+from newsprism.fetch.parse._feeds import clean_text
+from newsprism.render._atom import ATOM_NS, FeedItem, atom_feed
+from newsprism.render._manifest import entry_of
+from newsprism.render._markdown import render_markdown
+from newsprism.render._stage import render_digest
+from newsprism.render._views import digest_view
+from tests.conformance import MemoryStore
+from tests.hardening_helpers import hostile_markup, parse_html
+from tests.seed_digest import seed_digest
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -20,16 +20,15 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from newsprism import models
-from newsprism.classify import classify_topic
-from newsprism.config import Config
-from newsprism.fetch import fetch_topics
-from newsprism.models import RawRun
-from newsprism.render import render_digest
+from newsprism.classify._stage import classify_topic
+from newsprism.config._model import Config
+from newsprism.documents import _raw as models
+from newsprism.documents._raw import RawRun
+from newsprism.fetch._stage import fetch_topics
+from newsprism.render._stage import render_digest
 from newsprism.store import FileStore, S3Store, Store, create
-from newsprism.summarize import summarize_topic
-
-from .hardening_helpers import (
+from newsprism.summarize._stage import summarize_topic
+from tests.hardening_helpers import (
     DAY,
     assert_consistent_site,
     demo_transport,

@@ -18,17 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from newsprism import cli, models
-from newsprism.classify import NothingToList, classify_topic
-from newsprism.config import Config
-from newsprism.digests import Digest
-from newsprism.fetch import fetch_topics
-from newsprism.models import SchemaError
-from newsprism.render import render_all, render_digest
+from newsprism import cli
+from newsprism.classify._stage import NothingToList, classify_topic
+from newsprism.config._model import Config
+from newsprism.documents import _raw as models
+from newsprism.documents._digests import Digest
+from newsprism.documents._raw import SchemaError
+from newsprism.fetch._stage import fetch_topics
+from newsprism.render._stage import render_all, render_digest
 from newsprism.store import FileStore
-from newsprism.summarize import summarize_topic
-
-from .hardening_helpers import (
+from newsprism.summarize._stage import summarize_topic
+from tests.hardening_helpers import (
     DAY,
     NOW,
     assert_consistent_site,
@@ -38,7 +38,7 @@ from .hardening_helpers import (
     parse_now,
     snapshot,
 )
-from .site_helpers import shifted, store_digest
+from tests.site_helpers import shifted, store_digest
 
 TOPIC = "us-china"
 CLASSIFIED = f"classified/{TOPIC}/{DAY}.json"

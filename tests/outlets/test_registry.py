@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.registry import Outlet, Registry, load_registry, parse_registry
+from newsprism.outlets._registry import Outlet, Registry, load_registry, parse_registry
 
 SAMPLE = """
 [[outlet]]

@@ -17,14 +17,13 @@ from urllib.error import HTTPError
 
 import pytest
 
-from newsprism.render import render_all
+from newsprism.render._stage import render_all
 from newsprism.serve import make_server, running
 from newsprism.store import FileStore
-
-from .chromium import Browser, Tab, find_chromium
-from .conftest import REPO
-from .seed_digest import seed_digest, with_coverage
-from .site_helpers import shifted, store_digest, with_evil_articles
+from tests.chromium import Browser, Tab, find_chromium
+from tests.conftest import REPO
+from tests.seed_digest import seed_digest, with_coverage
+from tests.site_helpers import shifted, store_digest, with_evil_articles
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(

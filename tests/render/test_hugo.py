@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.digests import Bullet
-from newsprism.markdown import render_markdown
-
-from .seed_digest import seed_digest
-from .site_helpers import EVIL_BULLET, EVIL_TITLE, Page, with_evil_articles
+from newsprism.documents._digests import Bullet
+from newsprism.render._markdown import render_markdown
+from tests.seed_digest import seed_digest
+from tests.site_helpers import EVIL_BULLET, EVIL_TITLE, Page, with_evil_articles
 
 HUGO = shutil.which("hugo")
 pytestmark = pytest.mark.skipif(

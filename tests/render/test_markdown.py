@@ -11,11 +11,10 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from newsprism.digests import Bullet, Digest, ListedArticle
-from newsprism.markdown import render_markdown
-from newsprism.models import Article, article_id
-
-from .seed_digest import SEED, seed_digest
+from newsprism.documents._digests import Bullet, Digest, ListedArticle
+from newsprism.documents._raw import Article, article_id
+from newsprism.render._markdown import render_markdown
+from tests.seed_digest import SEED, seed_digest
 
 
 def with_articles(digest: Digest, articles: list[ListedArticle]) -> Digest:

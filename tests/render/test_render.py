@@ -10,13 +10,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from newsprism.models import SchemaError
-from newsprism.render import render_all, render_digest
+from newsprism.documents._raw import SchemaError
+from newsprism.render._stage import render_all, render_digest
+from newsprism.render._urls import BaseURLError
 from newsprism.store import FileStore, S3Store
-from newsprism.urls import BaseURLError
-
-from .seed_digest import SEED, seed_digest, with_coverage
-from .site_helpers import (
+from tests.seed_digest import SEED, seed_digest, with_coverage
+from tests.site_helpers import (
     CSP,
     EVIL_BULLET,
     EVIL_TITLE,

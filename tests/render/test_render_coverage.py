@@ -7,12 +7,11 @@ import dataclasses
 import re
 from pathlib import Path
 
-from newsprism.digests import Digest, PerspectiveInfo, RelatedReport
-from newsprism.render import render_digest
+from newsprism.documents._digests import Digest, PerspectiveInfo, RelatedReport
+from newsprism.render._stage import render_digest
 from newsprism.store import FileStore
-
-from .seed_digest import seed_digest, with_coverage
-from .site_helpers import Page, store_digest
+from tests.seed_digest import seed_digest, with_coverage
+from tests.site_helpers import Page, store_digest
 
 
 def rendered(tmp_path: Path, digest: Digest) -> tuple[str, FileStore]:

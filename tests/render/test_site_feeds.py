@@ -11,12 +11,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsprism.digests import Bullet
-from newsprism.render import render_all, render_digest
+from newsprism.documents._digests import Bullet
+from newsprism.render._stage import render_all, render_digest
 from newsprism.store import FileStore
-
-from .seed_digest import seed_digest
-from .site_helpers import EVIL_BULLET, Page, shifted, store_digest, with_evil_articles
+from tests.seed_digest import seed_digest
+from tests.site_helpers import EVIL_BULLET, Page, shifted, store_digest, with_evil_articles
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

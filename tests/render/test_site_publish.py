@@ -7,12 +7,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from newsprism.manifest import FEED_ENTRIES
-from newsprism.render import render_all, render_digest
+from newsprism.render._manifest import FEED_ENTRIES
+from newsprism.render._stage import render_all, render_digest
 from newsprism.store import FileStore
-
-from .seed_digest import seed_digest
-from .site_helpers import CountingStore, shifted, store_digest
+from tests.seed_digest import seed_digest
+from tests.site_helpers import CountingStore, shifted, store_digest
 
 
 def daily_render_calls(tmp_path: Path, archive_days: int) -> tuple[Counter[tuple[str, str]], ...]:

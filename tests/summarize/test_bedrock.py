@@ -19,13 +19,12 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
-from newsprism.bedrock import BedrockClient, runtime_client
-from newsprism.config import SummarizerSettings
-from newsprism.llm import BACKOFF
-from newsprism.summarize import summarize_topic
-
-from .conftest import REPO
-from .summarize_cases import DATE, TOPIC, answer, answer_text, config_for, published, stores
+from newsprism.config._model import SummarizerSettings
+from newsprism.summarize._bedrock import BedrockClient, runtime_client
+from newsprism.summarize._llm import BACKOFF
+from newsprism.summarize._stage import summarize_topic
+from tests.conftest import REPO
+from tests.summarize_cases import DATE, TOPIC, answer, answer_text, config_for, published, stores
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 SETTINGS = SummarizerSettings(model=MODEL, max_tokens=1500, timeout=30.0, region="us-east-1")

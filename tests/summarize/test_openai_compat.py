@@ -15,12 +15,11 @@ import httpx
 import pytest
 from moto import mock_aws
 
-from newsprism.config import SummarizerSettings
-from newsprism.openai_compat import OpenAIClient
-from newsprism.prompt import answer_schema
-from newsprism.summarize import summarize_topic
-
-from .summarize_cases import (
+from newsprism.config._model import SummarizerSettings
+from newsprism.summarize._openai_compat import OpenAIClient
+from newsprism.summarize._prompt import answer_schema
+from newsprism.summarize._stage import summarize_topic
+from tests.summarize_cases import (
     DATE,
     TOPIC,
     answer,

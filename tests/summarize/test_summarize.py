@@ -7,15 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsprism.digests import Classified, ListedArticle, PerspectiveInfo, RelatedReport
-from newsprism.extractive import strip_outlet_suffix
-from newsprism.llm import Completion
-from newsprism.models import Article, article_id
-from newsprism.prompt import Prompt
-from newsprism.summarize import extractive_highlights, summarize
+from newsprism.documents._digests import Classified, ListedArticle, PerspectiveInfo, RelatedReport
+from newsprism.documents._raw import Article, article_id
+from newsprism.summarize._extractive import strip_outlet_suffix
+from newsprism.summarize._llm import Completion
+from newsprism.summarize._prompt import Prompt
+from newsprism.summarize._stage import extractive_highlights, summarize
 from newsprism.text import as_sentence, clean_headline, story_key
-
-from .summarize_cases import config_for
+from tests.summarize_cases import config_for
 
 NOW = datetime(2026, 2, 12, 4, 0, tzinfo=UTC)
 

@@ -9,17 +9,16 @@ from pathlib import Path
 
 import httpx
 
-from newsprism.config import SummarizerSettings
-from newsprism.digests import Bullet
-from newsprism.markdown import render_markdown
-from newsprism.openai_compat import OpenAIClient
-from newsprism.prompt import answer_schema
-from newsprism.summarize import summarize, summarize_topic
-
-from .conftest import SEED_MARKDOWN
-from .seed_digest import seed_digest
-from .summarize_cases import DATE, TOPIC, config_for, published, stores
-from .test_bedrock import Bedrock
+from newsprism.config._model import SummarizerSettings
+from newsprism.documents._digests import Bullet
+from newsprism.render._markdown import render_markdown
+from newsprism.summarize._openai_compat import OpenAIClient
+from newsprism.summarize._prompt import answer_schema
+from newsprism.summarize._stage import summarize, summarize_topic
+from tests.conftest import SEED_MARKDOWN
+from tests.seed_digest import seed_digest
+from tests.summarize.test_bedrock import Bedrock
+from tests.summarize_cases import DATE, TOPIC, config_for, published, stores
 
 
 def seed_answer() -> str:

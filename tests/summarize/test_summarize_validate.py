@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from newsprism.digests import ListedArticle, RelatedReport
-from newsprism.models import Article
-from newsprism.prompt import MAX_BULLET_CHARS, answer_schema, build_prompt, retry_prompt
-from newsprism.validate import InvalidAnswer, parse_answer
-
-from .summarize_cases import answer, answer_text, seed_classified
+from newsprism.documents._digests import ListedArticle, RelatedReport
+from newsprism.documents._raw import Article
+from newsprism.summarize._prompt import MAX_BULLET_CHARS, answer_schema, build_prompt, retry_prompt
+from newsprism.summarize._validate import InvalidAnswer, parse_answer
+from tests.summarize_cases import answer, answer_text, seed_classified
 
 CLASSIFIED = seed_classified()
 IDS = [listed.article.id for listed in CLASSIFIED.articles]

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from .config import Config, ConfigError, Topic, load_config
-from .models import FeedReport, RawRun, SchemaError
+from newsprism.config import Config, ConfigError, Topic, load_config
+from newsprism.documents import FeedReport, RawRun, SchemaError
+
 from .store import FileStore, NotFound, Store, open_store
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
@@ -118,7 +119,7 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .render import render_all
+    from newsprism.render import render_all
 
     _, topics, now = _setup(args)
     base_url = _base_url(args)
@@ -147,7 +148,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _do_fetch(config: Config, topics: list[Topic], data: Store, now: datetime) -> list[RawRun]:
-    from .fetch import fetch_topics
+    from newsprism.fetch import fetch_topics
 
     def progress(topic: Topic, report: FeedReport) -> None:
         label = f"{topic.id}/{report.perspective}"
@@ -160,7 +161,7 @@ def _do_fetch(config: Config, topics: list[Topic], data: Store, now: datetime) -
 
 
 def _do_classify(config: Config, topic: Topic, data: Store, now: datetime) -> bool:
-    from .classify import NothingToList, classify_topic
+    from newsprism.classify import NothingToList, classify_topic
 
     try:
         classified = classify_topic(config, topic, data, now)
@@ -173,7 +174,7 @@ def _do_classify(config: Config, topic: Topic, data: Store, now: datetime) -> bo
 
 
 def _do_summarize(config: Config, topic: Topic, date: str, data: Store) -> bool:
-    from .summarize import summarize_topic
+    from newsprism.summarize import summarize_topic
 
     try:
         summarize_topic(config, topic.id, date, data)
@@ -185,7 +186,7 @@ def _do_summarize(config: Config, topic: Topic, date: str, data: Store) -> bool:
 
 def _do_render(data: Store, site: Store, topic_id: str, date: str,
                base_url: str | None = None) -> bool:
-    from .render import render_digest
+    from newsprism.render import render_digest
 
     try:
         render_digest(data, site, topic_id, date, base_url=base_url)
@@ -213,7 +214,7 @@ def _setup(args: argparse.Namespace) -> tuple[Config, list[Topic], datetime]:
 
 
 def _base_url(args: argparse.Namespace) -> str | None:
-    from .urls import BaseURLError, parse_base_url
+    from newsprism.render import BaseURLError, parse_base_url
 
     try:
         return parse_base_url(args.base_url)

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsprism import charrefs, feeds
-from newsprism.config import Feed
+from newsprism.config._model import Feed
+from newsprism.fetch.parse import _charrefs as charrefs
+from newsprism.fetch.parse import _feeds as feeds
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, tzinfo=UTC)
 FEED = Feed(type="rss", perspective="us", url="https://x.example/feed")

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.config import Feed
-from newsprism.feeds import SUMMARY_LIMIT, NotAFeed, parse_feed
-from newsprism.links import canonical_url
-from newsprism.models import Article, article_id
-
-from .conftest import DATA, REPO, SHARED
+from newsprism.config._model import Feed
+from newsprism.documents._raw import Article, article_id
+from newsprism.fetch.parse._feeds import SUMMARY_LIMIT, NotAFeed, parse_feed
+from newsprism.fetch.parse._links import canonical_url
+from tests.conftest import DATA, REPO, SHARED
 
 FEEDS = DATA / "feeds"
 NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)

@@ -13,12 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from newsprism import fastfeed, fastfeed_bulk, feeds
-from newsprism.entries import Entry
-from newsprism.fastfeed_values import base_uri
-
-from .conftest import REPO
-from .test_feeds_fast import assert_same
+from newsprism.fetch.parse import _fast as fastfeed
+from newsprism.fetch.parse import _fast_bulk as fastfeed_bulk
+from newsprism.fetch.parse import _feeds as feeds
+from newsprism.fetch.parse._entries import Entry
+from newsprism.fetch.parse._fast_values import base_uri
+from tests.conftest import REPO
+from tests.fetch.parse.test_feeds_fast import assert_same
 
 FEED_URL = "https://news.google.com/rss/search?q=China"
 CONTENT_TYPE = "application/rss+xml; charset=UTF-8"

@@ -11,13 +11,13 @@ import pytest
 from feedparser.datetimes import _parse_date
 from feedparser.urls import _urljoin
 
-from newsprism import fastfeed, feeds
-from newsprism.config import Feed
-from newsprism.entries import Entry
-from newsprism.fastfeed_values import feedparser_date, feedparser_join
-from newsprism.feeds import NotAFeed
-
-from .conftest import DATA, REPO, SHARED
+from newsprism.config._model import Feed
+from newsprism.fetch.parse import _fast as fastfeed
+from newsprism.fetch.parse import _feeds as feeds
+from newsprism.fetch.parse._entries import Entry
+from newsprism.fetch.parse._fast_values import feedparser_date, feedparser_join
+from newsprism.fetch.parse._feeds import NotAFeed
+from tests.conftest import DATA, REPO, SHARED
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, tzinfo=UTC)
 FEED = Feed(type="google_news", perspective="us", query="China trade", language="en",

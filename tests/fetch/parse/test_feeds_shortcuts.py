@@ -19,16 +19,18 @@ from feedparser.urls import _urljoin
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsprism import feeds, links, models
-from newsprism.config import Feed
-from newsprism.entries import utc_datetime
-from newsprism.fastfeed_values import (
+from newsprism.config._model import Feed
+from newsprism.documents import _raw as models
+from newsprism.documents._raw import RawRun
+from newsprism.fetch.parse import _feeds as feeds
+from newsprism.fetch.parse import _links as links
+from newsprism.fetch.parse._entries import utc_datetime
+from newsprism.fetch.parse._fast_values import (
     feedparser_date,
     feedparser_join,
     feedparser_moment,
     utc_struct_time,
 )
-from newsprism.models import RawRun
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, tzinfo=UTC)
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Thursday", "thu", ""]

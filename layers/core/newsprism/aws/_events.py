@@ -12,17 +12,13 @@ so a direct bucket notification or a hand-written test event works too.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from .models import format_time, parse_time
-
-# Same rule as a topic id in config.py: lower-case letters, digits and '-'.
-_STAGE_KEY = re.compile(r"(?P<topic>[a-z0-9][a-z0-9-]*)/(?P<date>\d{4}-\d{2}-\d{2})\.json")
+from newsprism.documents import format_time, parse_daily_key, parse_time
 
 
 def object_keys(event: Mapping[str, Any]) -> list[str]:
@@ -42,15 +38,7 @@ def parse_stage_key(key: str, stage_prefix: str) -> tuple[str, str]:
     Anything else under the prefix (a stray upload, a ``.tmp`` file) is refused rather than
     guessed at: the stages compute the key from topic and date and would not find it.
     """
-    prefix = stage_prefix.strip("/") + "/"
-    match = _STAGE_KEY.fullmatch(key[len(prefix):]) if key.startswith(prefix) else None
-    if match is None:
-        raise ValueError(f"{key!r} is not a {prefix}{{topic}}/{{YYYY-MM-DD}}.json key")
-    try:
-        date.fromisoformat(match["date"])
-    except ValueError:
-        raise ValueError(f"{key!r}: {match['date']!r} is not a calendar date") from None
-    return match["topic"], match["date"]
+    return parse_daily_key(key, stage_prefix.strip("/") + "/")
 
 
 def event_now(event: Mapping[str, Any]) -> datetime:

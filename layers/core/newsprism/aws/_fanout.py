@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .config import Topic
-from .events import STAGES, TopicMessage, scheduled_run_id
+from newsprism.aws._events import STAGES, TopicMessage, scheduled_run_id
+from newsprism.config import Topic
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

@@ -70,7 +70,7 @@ def powertools() -> tuple[Logger, Metrics, NoTracer]:
     metrics = Metrics(namespace=NAMESPACE)
     tracer = NoTracer() if tracing_disabled() else XRayTracer()
     # Registered now so that copy_config finds it; the stage modules imported later log
-    # through its children (newsprism.fetch, ...), which propagate to it.
+    # through its children (newsprism.fetch._stage, ...), which propagate to it.
     logging.getLogger("newsprism")
     copy_config_to_registered_loggers(source_logger=logger, include={"newsprism"})
     return logger, metrics, tracer

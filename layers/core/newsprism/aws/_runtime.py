@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from .config import Config, ConfigError, load_config, parse_config
-from .store import NotFound, Store, open_store
+from newsprism.config import Config, ConfigError, load_config, parse_config
+from newsprism.store import NotFound, Store, open_store
 
 
 def load_runtime_config(environ: Mapping[str, str] = os.environ) -> Config:

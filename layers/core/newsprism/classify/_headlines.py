@@ -40,7 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .text import headline_words
+from newsprism.text import headline_words
 
 SIMILAR = 0.7  # Jaccard similarity of two headlines' content
 CONTAINED_MIN_JACCARD = 0.5  # ... when one headline's content is all in the other's

@@ -21,15 +21,29 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from . import models
-from .config import Config, Topic
-from .digests import Classified, Coverage, ExcludedArticle, ListedArticle, PerspectiveInfo
-from .headlines import Headlines
-from .models import Article, RawRun
-from .registry import Outlet, load_registry
-from .store import NotFound, Store
-from .stories import Listing, Story, find_repeats, group_stories, read_listing, relist
-from .text import keyword_matcher, strip_tails
+from newsprism import documents
+from newsprism.classify._headlines import Headlines
+from newsprism.classify._stories import (
+    Listing,
+    Story,
+    find_repeats,
+    group_stories,
+    read_listing,
+    relist,
+)
+from newsprism.config import Config, Topic
+from newsprism.documents import (
+    Article,
+    Classified,
+    Coverage,
+    ExcludedArticle,
+    ListedArticle,
+    PerspectiveInfo,
+    RawRun,
+)
+from newsprism.outlets import Outlet, load_registry
+from newsprism.store import NotFound, Store
+from newsprism.text import keyword_matcher, strip_tails
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +131,7 @@ def classify_topic(config: Config, topic: Topic, data: Store, now: datetime) -> 
     )
     if damaged:
         _keep_what_damaged_runs_built(data, classified.key, damaged)
-    data.write(classified.key, models.dumps(classified.to_dict()))
+    data.write(classified.key, documents.dumps(classified.to_dict()))
     return classified
 
 
@@ -125,8 +139,8 @@ def _keep_what_damaged_runs_built(data: Store, key: str, damaged: list[str]) -> 
     """Raise NothingToList when the stored classification was built from a run that is now
     damaged: it holds articles a new one cannot (issue 9: never replace data with less)."""
     try:
-        runs = models.loads(data.read(key), name=key).get("runs")
-    except (NotFound, models.SchemaError):
+        runs = documents.loads(data.read(key), name=key).get("runs")
+    except (NotFound, documents.SchemaError):
         return
     lost = sorted(set(damaged) & set(map(str, runs if isinstance(runs, list) else [])))
     if lost:
@@ -145,12 +159,12 @@ def load_runs(data: Store, topic_id: str, start: datetime,
     damaged: list[str] = []
     day = start.date()
     while day <= end.date():
-        for key in data.list(f"raw/{topic_id}/{day.isoformat()}/"):
+        for key in data.list(documents.raw_day_prefix(topic_id, day)):
             if not key.endswith(".json"):
                 continue
             try:
-                run = RawRun.from_dict(models.loads(data.read(key), name=key))
-            except (models.SchemaError, KeyError, TypeError, ValueError) as exc:
+                run = RawRun.from_dict(documents.loads(data.read(key), name=key))
+            except (documents.SchemaError, KeyError, TypeError, ValueError) as exc:
                 log.warning("skipping damaged raw run %s: %s", key, exc)
                 damaged.append(key)
                 continue
@@ -167,12 +181,12 @@ def previous_listing(data: Store, topic_id: str, date: str) -> Listing | None:
     day = datetime.fromisoformat(date).date()
     for back in range(1, PREVIOUS_DIGEST_LOOKBACK_DAYS + 1):
         previous = (day - timedelta(days=back)).isoformat()
-        key = f"digests/{topic_id}/{previous}.json"
+        key = documents.digest_key(topic_id, previous)
         try:
-            document = models.loads(data.read(key), name=key)
+            document = documents.loads(data.read(key), name=key)
         except NotFound:
             continue
-        except models.SchemaError as exc:
+        except documents.SchemaError as exc:
             log.warning("cannot read previous digest %s: %s", key, exc)
             continue
         return read_listing(document, previous)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from .digests import ListedArticle, RelatedReport
-from .headlines import HeadlineIndex, Headlines, group_headlines, word_ranks
+from newsprism.classify._headlines import HeadlineIndex, Headlines, group_headlines, word_ranks
+from newsprism.documents import ListedArticle, RelatedReport
 
 
 @dataclass

@@ -172,7 +172,7 @@ def parse_config(text: str, *, name: str, is_json: bool = False) -> Config:
     if not isinstance(document, dict):
         raise ConfigError(f"{name}: the top level must be an object")
     # Imported here, not at the top: config_schema builds this module's classes.
-    from newsprism.config_schema import read
+    from newsprism.config._schema import read
 
     return read(document, name=name, may_be_legacy=is_json)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from newsprism.config import (
+from newsprism.config._model import (
     SUMMARIZERS,
     Config,
     ConfigError,
@@ -27,10 +27,11 @@ from newsprism.config import (
     parse_duration,
     url_scheme,
 )
+from newsprism.documents import TOPIC_ID
 
 T = TypeVar("T")
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(f"^{TOPIC_ID.pattern}$")
 _PERSPECTIVE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # becomes a YAML key: "{id}Sources"
 
 

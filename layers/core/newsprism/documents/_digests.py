@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newsprism.models import Article, format_time, parse_time
+from newsprism.documents._keys import classified_key, digest_key
+from newsprism.documents._raw import Article, format_time, parse_time
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class Classified:
 
     @property
     def key(self) -> str:
-        return f"classified/{self.topic}/{self.date}.json"
+        return classified_key(self.topic, self.date)
 
     def count(self, perspective: str) -> int:
         return sum(1 for listed in self.articles if listed.perspective == perspective)
@@ -240,7 +241,7 @@ class Digest:
 
     @property
     def key(self) -> str:
-        return f"digests/{self.classified.topic}/{self.classified.date}.json"
+        return digest_key(self.classified.topic, self.classified.date)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from newsprism.documents._keys import raw_run_key
+
 SCHEMA = 1
 
 FeedStatus = Literal["ok", "not_modified", "error"]
@@ -216,7 +218,7 @@ class RawRun:
 
     @property
     def key(self) -> str:
-        return f"raw/{self.topic}/{self.fetched_at.date().isoformat()}/{self.run_id}.json"
+        return raw_run_key(self.topic, self.fetched_at.date(), self.run_id)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 
 import httpx
 
-from newsprism import netguard
 from newsprism.config import FetchSettings
+from newsprism.fetch import _netguard as netguard
 
 ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
           "text/xml;q=0.9, */*;q=0.1")

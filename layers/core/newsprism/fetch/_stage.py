@@ -23,10 +23,12 @@ from datetime import UTC, datetime
 
 import httpx
 
-from newsprism import USER_AGENT, fetch_state, models, netguard
+from newsprism import USER_AGENT, documents
 from newsprism.config import Config, Feed, FetchSettings, Topic
-from newsprism.feeds import NotAFeed, parse_feed
-from newsprism.fetch_http import (
+from newsprism.documents import Article, FeedReport, RawRun
+from newsprism.fetch import _netguard as netguard
+from newsprism.fetch import _state as fetch_state
+from newsprism.fetch._http import (
     ACCEPT,
     ACCEPT_ENCODING,
     PER_HOST,
@@ -35,8 +37,8 @@ from newsprism.fetch_http import (
     Response,
     shorten,
 )
-from newsprism.fetch_state import Validators
-from newsprism.models import Article, FeedReport, RawRun
+from newsprism.fetch._state import Validators
+from newsprism.fetch.parse import NotAFeed, parse_feed
 from newsprism.store import Store, create
 
 __all__ = ["ACCEPT", "fetch_topics", "fetch_topics_async", "run_id"]
@@ -259,7 +261,7 @@ class _Stage:
 
 
 def _serialized(run: RawRun) -> bytes:
-    return models.dumps(run.to_dict(), compact=True)
+    return documents.dumps(run.to_dict(), compact=True)
 
 
 def _run(topic: Topic, now: datetime, outcomes: Sequence[_Outcome]) -> RawRun:
@@ -294,7 +296,7 @@ def _retry(error: FetchError, attempts: int, settings: FetchSettings) -> tuple[s
     return error.reason, delay
 
 
-def _report(feed: Feed, status: models.FeedStatus, *, error: str = "",
+def _report(feed: Feed, status: documents.FeedStatus, *, error: str = "",
             http_status: int | None = None, articles: int = 0, started: float | None = None,
             attempts: int = 1) -> FeedReport:
     elapsed_ms = 0 if started is None else round((time.monotonic() - started) * 1000)

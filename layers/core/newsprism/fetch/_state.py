@@ -9,13 +9,12 @@ stands for articles that were lost.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
 import httpx
 
-from newsprism import models
+from newsprism import documents
 from newsprism.store import NotFound, Store
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ def from_response(url: str, headers: httpx.Headers) -> Validators:
 
 
 def state_key(url: str) -> str:
-    return f"state/feeds/{hashlib.sha256(url.encode()).hexdigest()[:16]}.json"
+    return documents.feed_state_key(url)
 
 
 def load(store: Store, url: str) -> Validators | None:
@@ -59,12 +58,12 @@ def load(store: Store, url: str) -> Validators | None:
     (logged): the feed is then fetched in full, which is always safe."""
     key = state_key(url)
     try:
-        document = models.loads(store.read(key), name=key)
+        document = documents.loads(store.read(key), name=key)
         validators = Validators(url=str(document["url"]), etag=str(document.get("etag", "")),
                                 last_modified=str(document.get("last_modified", "")))
     except NotFound:
         return None
-    except (models.SchemaError, KeyError, TypeError) as exc:
+    except (documents.SchemaError, KeyError, TypeError) as exc:
         log.warning("ignoring damaged feed state %s: %s", key, exc)
         return None
     except Exception as exc:  # the store is unreachable: ask in full, which is always safe
@@ -83,7 +82,7 @@ def save(store: Store, validators: Validators) -> None:
     key = state_key(validators.url)
     try:
         if validators:
-            store.write(key, models.dumps(validators.to_dict()))
+            store.write(key, documents.dumps(validators.to_dict()))
         elif store.exists(key):
             store.delete(key)
     except Exception as exc:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr  # escaping only  # nosec B406
 
-from .manifest import Entry
-from .models import format_time
-from .urls import digest_path, link
-from .views import long_date
+from newsprism.documents import format_time
+from newsprism.render._manifest import Entry
+from newsprism.render._urls import digest_path, link
+from newsprism.render._views import long_date
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -19,12 +19,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from .digests import PerspectiveInfo
-from .models import SCHEMA, SchemaError, format_time, loads, parse_time
-from .store import NotFound, Store
-from .views import DigestView
+from newsprism.documents import (
+    MANIFESTS,
+    SCHEMA,
+    PerspectiveInfo,
+    SchemaError,
+    format_time,
+    loads,
+    manifest_key,
+    manifest_topic,
+    parse_time,
+)
+from newsprism.render._views import DigestView
+from newsprism.store import NotFound, Store
 
-PREFIX = "manifest/"
 FEED_ENTRIES = 20  # digests per feed; the manifest keeps the highlights of this many
 LEAD_CHARS = 200  # the first highlight, as the archive shows it
 
@@ -147,16 +155,12 @@ def empty_manifest(topic: str) -> TopicManifest:
     return TopicManifest(topic=topic, name=topic, perspectives=(), entries=())
 
 
-def manifest_key(topic: str) -> str:
-    return f"{PREFIX}{topic}.json"
-
-
 def load_manifests(site: Store) -> dict[str, TopicManifest]:
     """Every topic's manifest in the site, by topic id (sorted): one listing of the manifest
     folder (one key per topic) and one read per topic, whatever the size of the archive."""
     manifests = {}
-    for key in site.list(PREFIX):
-        if key.endswith(".json") and "/" not in key[len(PREFIX):]:
+    for key in site.list(MANIFESTS):
+        if manifest_topic(key):
             try:
                 manifest = TopicManifest.from_bytes(site.read(key), key=key)
             except NotFound:  # removed between the listing and the read

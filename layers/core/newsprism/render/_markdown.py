@@ -12,8 +12,7 @@ import json
 import re
 from datetime import UTC
 
-from .digests import Bullet, Digest, ListedArticle
-from .models import format_time
+from newsprism.documents import Bullet, Digest, ListedArticle, format_time
 
 # Characters that start emphasis, links, code spans, autolinks or raw HTML, and the backslash
 # itself. "~" too: Hugo's Goldmark renders "~~text~~" as strikethrough (GFM).

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from xml.sax.saxutils import escape  # escaping only  # nosec B406
 
-from .manifest import TopicManifest
-from .urls import archive_path, digest_path
+from newsprism.render._manifest import TopicManifest
+from newsprism.render._urls import archive_path, digest_path
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000  # per sitemap file (protocol limit): about 130 years of 1 topic

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,16 +23,30 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .atom import FeedItem, atom_feed
-from .digests import Digest
-from .manifest import FEED_ENTRIES, PREFIX, Entry, TopicManifest, empty_manifest, load_manifests
-from .markdown import render_markdown
-from .models import SchemaError, decode
-from .sitemap import sitemap
-from .store import NotFound, Store
-from .svg import Segment, balance_bar
-from .urls import feed_path, parse_base_url
-from .views import DigestView, digest_view, long_date, month_label, tone
+from newsprism.documents import (
+    DIGESTS,
+    MANIFESTS,
+    Digest,
+    SchemaError,
+    decode,
+    digest_key,
+    manifest_topic,
+    parse_daily_key,
+)
+from newsprism.render._atom import FeedItem, atom_feed
+from newsprism.render._manifest import (
+    FEED_ENTRIES,
+    Entry,
+    TopicManifest,
+    empty_manifest,
+    load_manifests,
+)
+from newsprism.render._markdown import render_markdown
+from newsprism.render._sitemap import sitemap
+from newsprism.render._svg import Segment, balance_bar
+from newsprism.render._urls import feed_path, parse_base_url
+from newsprism.render._views import DigestView, digest_view, long_date, month_label, tone
+from newsprism.store import NotFound, Store
 
 # Pages that change whenever a digest is added: readers and caches look again soon.
 INDEX_CACHE = "public, max-age=300"
@@ -48,7 +61,6 @@ MANIFEST_CACHE = "no-cache"
 
 log = logging.getLogger(__name__)
 
-_DIGEST_KEY = re.compile(r"^digests/([a-z0-9][a-z0-9-]*)/(\d{4}-\d{2}-\d{2})\.json$")
 _ASSETS = {"css": "style.css", "icon": "icon.svg"}
 
 
@@ -104,9 +116,12 @@ def render_all(data: Store, site: Store, *, base_url: str | None = None) -> list
     """Rebuild the whole site, and its manifests, from the stored digests."""
     base = parse_base_url(base_url)
     catalog: dict[str, list[str]] = {}
-    for key in data.list("digests/"):
-        if match := _DIGEST_KEY.match(key):
-            catalog.setdefault(match.group(1), []).append(match.group(2))
+    for key in data.list(DIGESTS):
+        try:
+            topic_id, date = parse_daily_key(key, DIGESTS)
+        except ValueError:
+            continue
+        catalog.setdefault(topic_id, []).append(date)
     manifests: dict[str, TopicManifest] = {}
     keys: list[str] = []
     for topic_id, dates in sorted(catalog.items()):
@@ -134,15 +149,15 @@ def render_all(data: Store, site: Store, *, base_url: str | None = None) -> list
     keys += _write_listings(site, manifests, list(manifests), base)
     for manifest in manifests.values():
         keys.append(_write(site, manifest.key, manifest.to_bytes(), MANIFEST_CACHE))
-    for key in site.list(PREFIX):  # topics with no stored digest left leave the index
-        if key.endswith(".json") and key[len(PREFIX):-5] not in manifests:
+    for key in site.list(MANIFESTS):  # topics with no stored digest left leave the index
+        if (topic := manifest_topic(key)) and topic not in manifests:
             site.delete(key)
     return sorted(keys)
 
 
 def _load(data: Store, topic_id: str, date: str) -> tuple[Digest, bytes]:
     """The stored digest, and its bytes: the site publishes those as the digest's JSON."""
-    key = f"digests/{topic_id}/{date}.json"
+    key = digest_key(topic_id, date)
     stored = data.read(key)
     return decode(stored, Digest.from_dict, name=key), stored
 
@@ -264,7 +279,7 @@ def _assets() -> dict[str, tuple[str, bytes]]:
     be cached for a year: "css" -> ("assets/style.1a2b3c4d5e.css", bytes)."""
     found = {}
     for role, name in _ASSETS.items():
-        body = resources.files("newsprism").joinpath("assets", name).read_bytes()
+        body = resources.files("newsprism.render").joinpath("assets", name).read_bytes()
         stem, _, suffix = name.rpartition(".")
         digest = hashlib.sha256(body).hexdigest()[:10]
         found[role] = (f"assets/{stem}.{digest}.{suffix}", body)
@@ -287,7 +302,7 @@ def _render(template: str, *, root: str, base: str | None, canonical: str | None
 @cache
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("newsprism", "templates"),
+        loader=PackageLoader("newsprism.render", "templates"),
         autoescape=True,  # every template is HTML; feed text must never become markup
         undefined=StrictUndefined,
         trim_blocks=True,

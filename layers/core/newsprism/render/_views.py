@@ -15,11 +15,9 @@ from datetime import UTC, date
 
 from markupsafe import Markup
 
-from .countries import country_name
-from .digests import Bullet, Coverage, Digest, ListedArticle
-from .models import format_time
-from .registry import load_registry
-from .svg import Segment, balance_bar, marks
+from newsprism.documents import Bullet, Coverage, Digest, ListedArticle, format_time
+from newsprism.outlets import country_name, load_registry
+from newsprism.render._svg import Segment, balance_bar, marks
 
 WEB_URL = re.compile(r"^https?://", re.IGNORECASE)  # no "javascript:", "data:", " http:"
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}$")

@@ -16,9 +16,16 @@ from typing import Any
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
 
-from .config import SummarizerSettings
-from .llm import Completion, ModelError, Retryable, Sleep, one_line, with_backoff
-from .prompt import Prompt
+from newsprism.config import SummarizerSettings
+from newsprism.summarize._llm import (
+    Completion,
+    ModelError,
+    Retryable,
+    Sleep,
+    one_line,
+    with_backoff,
+)
+from newsprism.summarize._prompt import Prompt
 
 # Errors Bedrock documents as transient: retried with backoff. Every other error (access
 # denied, unknown model, validation, ModelTimeoutException) ends the attempt.

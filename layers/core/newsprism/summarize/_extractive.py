@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from .digests import Bullet, Classified, Highlights, ListedArticle
-from .text import as_sentence, story_key
+from newsprism.documents import Bullet, Classified, Highlights, ListedArticle
+from newsprism.text import as_sentence, story_key
 
 # " - Reuters", " | Reuters", " — Reuters": the separators outlets put before their own name.
 _SUFFIX_SEPARATOR = re.compile(r"\s+[-|–—]\s*$")

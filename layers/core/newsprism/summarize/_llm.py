@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from .prompt import Prompt
+from newsprism.summarize._prompt import Prompt
 
 # Waits between attempts when the service says "slow down" (throttling, 429, 503): four
 # attempts in all, seven seconds of waiting at most, well inside the summarize function's

@@ -18,9 +18,16 @@ from typing import Any
 
 import httpx
 
-from .config import SummarizerSettings
-from .llm import Completion, ModelError, Retryable, Sleep, one_line, with_backoff
-from .prompt import Prompt
+from newsprism.config import SummarizerSettings
+from newsprism.summarize._llm import (
+    Completion,
+    ModelError,
+    Retryable,
+    Sleep,
+    one_line,
+    with_backoff,
+)
+from newsprism.summarize._prompt import Prompt
 
 _TRANSIENT_STATUS = {429, 500, 502, 503, 504}
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .digests import Classified, ListedArticle
+from newsprism.documents import Classified, ListedArticle
 
 MAX_BULLET_CHARS = 400  # a highlight is one sentence; the seed's longest is 131 characters
 _MAX_FIELD_CHARS = 300  # a title or description longer than this is cut for the prompt

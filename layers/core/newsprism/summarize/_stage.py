@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import cast
 
-from . import models
-from .config import Config, ConfigError, SummarizerKind, check_summarizer
-from .digests import Classified, Digest, Highlights
-from .extractive import extractive_highlights
-from .llm import Completion, ModelClient, ModelError
-from .prompt import answer_schema, build_prompt, retry_prompt
-from .store import Store
-from .validate import InvalidAnswer, parse_answer
+from newsprism import documents
+from newsprism.config import Config, ConfigError, SummarizerKind, check_summarizer
+from newsprism.documents import Classified, Digest, Highlights
+from newsprism.store import Store
+from newsprism.summarize._extractive import extractive_highlights
+from newsprism.summarize._llm import Completion, ModelClient, ModelError
+from newsprism.summarize._prompt import answer_schema, build_prompt, retry_prompt
+from newsprism.summarize._validate import InvalidAnswer, parse_answer
 
 __all__ = ["extractive_highlights", "from_environment", "summarize", "summarize_topic"]
 
@@ -45,10 +45,10 @@ def summarize_topic(config: Config, topic_id: str, date: str, data: Store,
 
     ``client`` replaces the model client the configuration names (tests, other services).
     """
-    key = f"classified/{topic_id}/{date}.json"
-    classified = models.decode(data.read(key), Classified.from_dict, name=key)
+    key = documents.classified_key(topic_id, date)
+    classified = documents.decode(data.read(key), Classified.from_dict, name=key)
     digest = summarize(config, classified, client)
-    data.write(digest.key, models.dumps(digest.to_dict()))
+    data.write(digest.key, documents.dumps(digest.to_dict()))
     return digest
 
 
@@ -78,10 +78,10 @@ def summarize(config: Config, classified: Classified,
 def model_client(config: Config, classified: Classified) -> ModelClient:
     """The client ``settings.summarizer`` names; it reaches no service until asked."""
     if config.settings.summarizer == "bedrock":
-        from .bedrock import BedrockClient
+        from newsprism.summarize._bedrock import BedrockClient
 
         return BedrockClient(config.summarizer)
-    from .openai_compat import OpenAIClient
+    from newsprism.summarize._openai_compat import OpenAIClient
 
     return OpenAIClient(config.summarizer, schema=answer_schema(classified))
 

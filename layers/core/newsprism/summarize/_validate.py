@@ -14,8 +14,8 @@ import json
 import re
 from typing import Any
 
-from .digests import Bullet, Classified, Highlights, ListedArticle
-from .prompt import MAX_BULLET_CHARS
+from newsprism.documents import Bullet, Classified, Highlights, ListedArticle
+from newsprism.summarize._prompt import MAX_BULLET_CHARS
 
 # JSON's "\ud83d" without its pair decodes to a lone surrogate (issue 9).
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -28,9 +28,9 @@ from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin
 from lxml import etree
 
-from newsprism import fastfeed_bulk
-from newsprism.entries import Entry, from_feedparser
-from newsprism.fastfeed_values import (
+from newsprism.fetch.parse import _fast_bulk as fastfeed_bulk
+from newsprism.fetch.parse._entries import Entry, from_feedparser
+from newsprism.fetch.parse._fast_values import (
     AMPERSAND_NAME,
     LANG,
     Unsure,

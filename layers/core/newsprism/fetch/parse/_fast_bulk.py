@@ -20,8 +20,8 @@ from typing import Any, cast
 
 from lxml import etree
 
-from newsprism.entries import Entry
-from newsprism.fastfeed_values import rss_entry
+from newsprism.fetch.parse._entries import Entry
+from newsprism.fetch.parse._fast_values import rss_entry
 
 # The channel: first any elements but items (fastfeed._rss checks them), then the items.
 _SCHEMA = b"""\

@@ -20,8 +20,8 @@ from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
-from newsprism.entries import Entry, utc_datetime
-from newsprism.links import google_news_article
+from newsprism.fetch.parse._entries import Entry, utc_datetime
+from newsprism.fetch.parse._links import google_news_article
 
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # feedparser's repair of "&amp;name;" left in links by double escaping

@@ -17,11 +17,12 @@ from typing import Any
 
 import feedparser
 
-from newsprism import charrefs, fastfeed
 from newsprism.config import Feed
-from newsprism.entries import Entry, detail_type, from_feedparser
-from newsprism.links import article_link, domain, http_url, origin
-from newsprism.models import Article, article_id
+from newsprism.documents import Article, article_id
+from newsprism.fetch.parse import _charrefs as charrefs
+from newsprism.fetch.parse import _fast as fastfeed
+from newsprism.fetch.parse._entries import Entry, detail_type, from_feedparser
+from newsprism.fetch.parse._links import article_link, domain, http_url, origin
 
 # A run of C0/C1 control characters (Unicode category Cc), with the ASCII spaces around it.
 _CONTROL_RUN = re.compile(r" *[\x00-\x1f\x7f-\x9f][\x00-\x1f\x7f-\x9f ]*")

@@ -1,0 +1,27 @@
+"""Configuration: ``topics.toml`` (or the same shape as JSON), and the earlier system's JSON.
+
+The contract is in ``docs/design.md`` ("Configuration"); every setting is checked at load and a
+mistake is one ``ConfigError`` naming the file and the key.
+"""
+
+from newsprism.config._model import (
+    Config,
+    ConfigError,
+    Feed,
+    FetchSettings,
+    Perspective,
+    Settings,
+    SummarizerKind,
+    SummarizerSettings,
+    Topic,
+    check_summarizer,
+    load_config,
+    parse_config,
+    parse_duration,
+)
+
+__all__ = [
+    "Config", "ConfigError", "Feed", "FetchSettings", "Perspective", "Settings",
+    "SummarizerKind", "SummarizerSettings", "Topic", "check_summarizer", "load_config",
+    "parse_config", "parse_duration",
+]

@@ -70,7 +70,7 @@ STAGE = """
 import json, resource, sys, time
 start = time.perf_counter()
 from datetime import datetime
-from newsprism.config._model import load_config
+from newsprism.config import load_config
 from newsprism.store import FileStore
 config, data = load_config(sys.argv[2]), FileStore(__import__("pathlib").Path(sys.argv[3]))
 now = datetime.fromisoformat(sys.argv[4])

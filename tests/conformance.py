@@ -3,7 +3,7 @@ its digests, run newsprism on them with its settings, and compare the Markdown.
 
 A digest of the earlier system lists what its two Google News searches returned, but not
 which search returned what. That follows from the front matter's per-perspective counts and
-the balancing rule (DESIGN "The Markdown format"): each perspective's quota (``max_articles``
+the balancing rule (docs/design.md, "Markdown"): each perspective's quota (``max_articles``
 divided evenly) newest first in configuration order, then the remaining slots round-robin.
 
 Each listed article becomes one item of its perspective's feed, shaped as Google News sends
@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 import httpx
 
 from newsprism.classify._stage import classify_topic
-from newsprism.config._model import Config, Settings, Topic, load_config
+from newsprism.config import Config, Settings, Topic, load_config
 from newsprism.documents import _raw as models
 from newsprism.documents._digests import Digest
 from newsprism.fetch._stage import fetch_topics, fetch_topics_async

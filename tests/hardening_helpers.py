@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from newsprism.config._model import Config, load_config
+from newsprism.config import Config, load_config
 from newsprism.serve import running
 from newsprism.store import Store
 from tests.conftest import REPO, SEED_NOW

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsprism.config._model import Config, SummarizerKind, SummarizerSettings, load_config
+from newsprism.config import Config, SummarizerKind, SummarizerSettings, load_config
 from newsprism.documents import _raw as models
 from newsprism.documents._digests import Classified, Digest
 from newsprism.render._markdown import escape_text

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.config._model import Config, load_config
+from newsprism.config import Config, load_config
 from newsprism.documents._raw import parse_time
 from tests.conformance import (
     KNOWN_EXCEPTIONS,

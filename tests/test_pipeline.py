@@ -11,7 +11,7 @@ import pytest
 
 from newsprism import cli
 from newsprism.classify._stage import classify_topic
-from newsprism.config._model import load_config
+from newsprism.config import load_config
 from newsprism.documents._raw import parse_time
 from newsprism.fetch._stage import fetch_topics
 from newsprism.render._stage import render_digest

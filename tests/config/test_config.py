@@ -9,22 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.config._model import ConfigError, Feed, load_config, parse_config, parse_duration
+from newsprism.config import ConfigError, Feed, load_config, parse_config, parse_duration
 from tests.conftest import DATA
-
-MINIMAL = """
-[[topics]]
-id = "us-china"
-name = "US vs China"
-[[topics.perspectives]]
-id = "us"
-name = "United States"
-countries = ["US"]
-[[topics.feeds]]
-type = "rss"
-url = "https://example.com/feed.xml"
-perspective = "us"
-"""
+from tests.topics import ONE_FEED_TOML
 
 
 def test_bundled_topics_are_the_earlier_systems_five() -> None:
@@ -108,7 +95,7 @@ def test_durations(duration: str, expected: timedelta) -> None:
      "topics.toml: topics[us-china].feeds[0].url: only http and https URLs are fetched"),
 ])
 def test_errors_name_the_file_and_the_key(change: tuple[str, str], message: str) -> None:
-    text = MINIMAL.replace(*change, 1)
+    text = ONE_FEED_TOML.replace(*change, 1)
     with pytest.raises(ConfigError) as caught:
         parse_config(text, name="topics.toml")
     assert str(caught.value).startswith(message)
@@ -117,9 +104,9 @@ def test_errors_name_the_file_and_the_key(change: tuple[str, str], message: str)
 
 def test_duplicate_ids_are_refused() -> None:
     with pytest.raises(ConfigError, match=r"^topics.toml: topics: duplicate topic id 'us-china'$"):
-        parse_config(MINIMAL + MINIMAL, name="topics.toml")
+        parse_config(ONE_FEED_TOML + ONE_FEED_TOML, name="topics.toml")
     perspective = '[[topics.perspectives]]\nid = "us"\nname = "Again"\n'
-    doubled = MINIMAL.replace("[[topics.feeds]]", perspective + "[[topics.feeds]]")
+    doubled = ONE_FEED_TOML.replace("[[topics.feeds]]", perspective + "[[topics.feeds]]")
     with pytest.raises(ConfigError, match=r"topics\[us-china\].perspectives: duplicate perspective id 'us'"):
         parse_config(doubled, name="topics.toml")
 

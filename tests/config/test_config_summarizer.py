@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.config._model import ConfigError, SummarizerSettings, load_config, parse_config
+from newsprism.config import ConfigError, SummarizerSettings, load_config, parse_config
 from newsprism.summarize._stage import from_environment
-
-TOPIC = """
-[[topics]]
-id = "us-china"
-name = "US vs China"
-[[topics.perspectives]]
-id = "us"
-name = "United States"
-[[topics.feeds]]
-url = "https://feeds.example/us.xml"
-perspective = "us"
-"""
+from tests.topics import ONE_FEED_TOML
 
 
 def parse(head: str) -> tuple[str, SummarizerSettings]:
-    config = parse_config(head + TOPIC, name="topics.toml")
+    config = parse_config(head + ONE_FEED_TOML, name="topics.toml")
     return config.settings.summarizer, config.summarizer
 
 

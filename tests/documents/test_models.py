@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsprism.documents import _raw as models
 
-# What stored documents hold (DESIGN "Stored JSON"): no floats, integers well within 64 bits.
+# What stored documents hold (docs/design.md, "Stored JSON"): no floats, integers well within 64 bits.
 # Text is any Unicode but lone surrogates, which no UTF-8 file can hold.
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=12),

@@ -23,10 +23,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsprism import cli
-from newsprism.config._model import Config, ConfigError, parse_config
+from newsprism.config import Config, ConfigError, parse_config
 from tests.hardening_helpers import NOW
+from tests.topics import us_china_document
 
 NAME = "topics.toml"
+
+
+def every_key_topic() -> dict[str, Any]:
+    """The shared us-china topic (tests/topics.py) with every key a topic and a feed can have."""
+    topic = us_china_document() | {"active": True}
+    topic["feeds"].append({"type": "google_news", "query": "China trade", "language": "en",
+                           "region": "US", "perspective": "china"})
+    return topic
+
+
 BASE: dict[str, Any] = {
     "settings": {"max_articles": 20, "max_age": "24h", "attribution": "source",
                  "stories": "group", "repeat_stories": False, "highlights": 5,
@@ -34,16 +45,7 @@ BASE: dict[str, Any] = {
     "fetch": {"timeout": 10.0, "max_bytes": 5_000_000, "retries": 2, "concurrency": 16,
               "allow_private_networks": False, "backoff": 1.0, "max_retry_after": 60.0},
     "summarizer": {"model": "", "max_tokens": 2000, "timeout": 45.0},
-    "topics": [{
-        "id": "us-china", "name": "US vs China", "active": True,
-        "keywords": [["US", "Washington"], ["China"]],
-        "perspectives": [{"id": "us", "name": "United States", "countries": ["US"]},
-                         {"id": "china", "name": "China", "countries": ["CN", "HK"]}],
-        "feeds": [{"type": "rss", "url": "https://example.com/feed.xml", "language": "en",
-                   "region": "US", "perspective": "us"},
-                  {"type": "google_news", "query": "China trade", "language": "en",
-                   "region": "US", "perspective": "china"}],
-    }],
+    "topics": [every_key_topic()],
 }
 
 
@@ -213,7 +215,7 @@ MALFORMED: dict[str, tuple[str, bytes]] = {
     "a JSON array": ("topics.json", b"[1, 2]"),
     "a line break in a key": ("topics.toml", b'"a\\nb" = 1\n' + VALID_TOML.encode()),
     "an unparsable feed URL": ("topics.toml", VALID_TOML.replace(
-        "https://example.com/feed.xml", "http://[::1").encode()),
+        "https://feeds.example/us.xml", "http://[::1").encode()),
     "a NaN timeout": ("topics.toml", VALID_TOML.replace('"timeout" = 10.0', '"timeout" = nan')
                       .encode()),
     "an infinite backoff": ("topics.json", json.dumps(BASE).replace(

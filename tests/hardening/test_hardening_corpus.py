@@ -17,16 +17,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from markdown_it import MarkdownIt
 
 from newsprism.classify._stage import NothingToList, classify_topic
-from newsprism.config._model import parse_config
+from newsprism.config import parse_config
 from newsprism.fetch._stage import fetch_topics
 from newsprism.render._stage import render_digest
 from newsprism.store import FileStore
 from newsprism.summarize._stage import summarize_topic
-from tests.conftest import SHARED
+from tests.conftest import SHARED, require_shared
 from tests.hardening_helpers import hostile_markup, parse_now, site_problems
 
 CORPUS = SHARED / "corpus" / "feedparser-tests"
@@ -35,9 +34,7 @@ HOST = "http://corpus.example"
 
 
 def samples() -> list[Path]:
-    if not CORPUS.is_dir():
-        pytest.skip(f"{CORPUS} is absent (it sits beside the checkout in CI)")
-    found = sorted(CORPUS.rglob("*.xml"))
+    found = sorted(require_shared(CORPUS).rglob("*.xml"))
     assert len(found) > 1500
     return found
 

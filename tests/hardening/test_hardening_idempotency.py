@@ -2,7 +2,7 @@
 does ``newsprism run`` as a whole at a fixed ``--now``.
 
 The one field that may differ is a fetch run's ``feeds[].elapsed_ms``: how long each feed
-took to answer is a measurement of that run (DESIGN "Stored JSON" asks for it), not a
+took to answer is a measurement of that run (docs/design.md, "Stored JSON", asks for it), not a
 function of the inputs. No later stage reads it, so classified files, digests and every page
 stay byte-identical; the tests compare raw runs with it set aside and everything else as
 bytes.
@@ -18,7 +18,7 @@ import pytest
 
 from newsprism import cli
 from newsprism.classify._stage import classify_topic
-from newsprism.config._model import load_config
+from newsprism.config import load_config
 from newsprism.documents import _raw as models
 from newsprism.documents._digests import Digest
 from newsprism.fetch._stage import fetch_topics

@@ -21,7 +21,7 @@ import pytest
 from moto import mock_aws
 
 from newsprism.classify._stage import classify_topic
-from newsprism.config._model import Config
+from newsprism.config import Config
 from newsprism.documents import _raw as models
 from newsprism.documents._raw import RawRun
 from newsprism.fetch._stage import fetch_topics

@@ -20,7 +20,7 @@ import pytest
 
 from newsprism import cli
 from newsprism.classify._stage import NothingToList, classify_topic
-from newsprism.config._model import Config
+from newsprism.config import Config
 from newsprism.documents import _raw as models
 from newsprism.documents._digests import Digest
 from newsprism.documents._raw import SchemaError

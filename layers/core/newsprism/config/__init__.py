@@ -4,6 +4,7 @@ The contract is in ``docs/design.md`` ("Configuration"); every setting is checke
 mistake is one ``ConfigError`` naming the file and the key.
 """
 
+from newsprism.config._load import load_config, parse_config
 from newsprism.config._model import (
     Config,
     ConfigError,
@@ -15,8 +16,6 @@ from newsprism.config._model import (
     SummarizerSettings,
     Topic,
     check_summarizer,
-    load_config,
-    parse_config,
     parse_duration,
 )
 

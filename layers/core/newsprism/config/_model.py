@@ -1,22 +1,18 @@
-"""Configuration: ``topics.toml`` (or the same shape as JSON), and the earlier system's JSON.
+"""The configuration's classes, and the pure helpers that build and check their values.
 
 Every problem is reported as one ``ConfigError`` line that names the file and the key, e.g.
 ``topics.toml: topics[us-china].feeds[1].perspective: no perspective 'chna' in this topic``.
-This module holds the configuration's classes and reads the file; ``config_schema`` checks
-the document key by key.
+This module imports no sibling: ``_schema`` reads a document into these classes and ``_load``
+reads the file and hands its document to ``_schema``.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from importlib import resources
-from pathlib import Path
 from typing import Literal
 from urllib.parse import urlencode, urlsplit
 
@@ -135,46 +131,6 @@ class Config:
         if ids:
             return [self.topic(topic_id) for topic_id in ids]
         return [topic for topic in self.topics if topic.active]
-
-
-def default_config_path() -> Path:
-    return Path(str(resources.files("newsprism") / "data" / "topics.toml"))
-
-
-def load_config(path: str | Path | None = None) -> Config:
-    """Load and validate a configuration file; the bundled ``topics.toml`` when none is given."""
-    path = Path(path) if path is not None else default_config_path()
-    name = path.name if path == default_config_path() else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{name}: cannot read ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    return parse_config(text, name=name, is_json=path.suffix.lower() == ".json")
-
-
-def parse_config(text: str, *, name: str, is_json: bool = False) -> Config:
-    if is_json:
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-        except RecursionError as exc:  # "[[[[…" deeper than the parser goes (issue 9)
-            raise ConfigError(f"{name}: invalid JSON: nested too deeply") from exc
-    else:
-        try:
-            document = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{name}: invalid TOML: {exc}") from exc
-        except RecursionError as exc:
-            raise ConfigError(f"{name}: invalid TOML: nested too deeply") from exc
-    if not isinstance(document, dict):
-        raise ConfigError(f"{name}: the top level must be an object")
-    # Imported here, not at the top: config_schema builds this module's classes.
-    from newsprism.config._schema import read
-
-    return read(document, name=name, may_be_legacy=is_json)
 
 
 def parse_duration(text: str) -> timedelta:

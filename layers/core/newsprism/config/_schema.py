@@ -1,8 +1,8 @@
 """Reading a configuration document: every key checked, every problem named by its path.
 
-``config.parse_config`` decodes the TOML or JSON and hands the document here. Two shapes are
-read: ours (``topics.toml``, or the same shape as JSON) and the earlier system's
-``topics.json``, mapped onto ours.
+``_load.parse_config`` decodes the TOML or JSON and hands the document here; the classes it
+builds come from ``_model``. Two shapes are read: ours (``topics.toml``, or the same shape as
+JSON) and the earlier system's ``topics.json``, mapped onto ours.
 """
 
 from __future__ import annotations

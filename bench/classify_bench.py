@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from newsprism.classify._headlines import Headline, HeadlineIndex, group_headlines, word_ranks  # noqa: E402
 from newsprism.classify._stage import classify_topic  # noqa: E402
-from newsprism.config._model import Config, load_config  # noqa: E402
+from newsprism.config import Config, load_config  # noqa: E402
 from newsprism.documents import _raw as models  # noqa: E402
 from newsprism.documents._raw import Article, FeedReport, RawRun, article_id  # noqa: E402
 from newsprism.store import FileStore  # noqa: E402

@@ -9,37 +9,17 @@ from pathlib import Path
 import pytest
 
 from newsprism.classify._stage import NothingToList, classify_topic
-from newsprism.config._model import Config, Perspective, Settings, Topic, parse_config
+from newsprism.config import Config, Settings
 from newsprism.documents import _digests as digests
 from newsprism.documents import _raw as models
 from newsprism.documents._raw import Article, FeedReport, RawRun, article_id
 from newsprism.store import FileStore
+from tests.topics import us_china_topic
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)
 
-TOPIC = Topic(
-    id="us-china",
-    name="US vs China",
-    perspectives=(Perspective("us", "United States", ("US",)),
-                  Perspective("china", "China", ("CN", "HK"))),
-    feeds=parse_config("""
-[[topics]]
-id = "t"
-name = "T"
-[[topics.perspectives]]
-id = "us"
-name = "US"
-[[topics.perspectives]]
-id = "china"
-name = "China"
-[[topics.feeds]]
-url = "https://feeds.example/us.xml"
-perspective = "us"
-[[topics.feeds]]
-url = "https://feeds.example/china.xml"
-perspective = "china"
-""", name="t.toml").topics[0].feeds,
-)
+# The classify stage never reads topic.feeds: the shared topic without its keywords.
+TOPIC = replace(us_china_topic(), keywords=())
 
 
 def article(title: str, *, perspective: str = "us", hours_ago: float = 1, source: str = "Outlet",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.config._model import load_config
+from newsprism.config import load_config
 from newsprism.text import keyword_matcher
 from tests.conftest import REPO
 

@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from newsprism.classify import _stage as classify
+from newsprism.classify import _select as classify
 from newsprism.classify._stage import classify_topic
-from newsprism.config._model import Config, Settings, Topic, load_config, parse_config
+from newsprism.config import Config, Settings, Topic, load_config, parse_config
 from newsprism.documents import _raw as models
 from newsprism.documents._digests import Classified, ListedArticle
 from newsprism.documents._raw import parse_time
@@ -181,7 +181,7 @@ def test_coverage_counts_each_step_and_flags_a_thin_side(data: FileStore) -> Non
         8, 7, 6, 5, 5, 3)
     assert (china.fetched, china.in_window, china.on_topic, china.stories, china.listed) == (
         2, 2, 1, 1, 1)
-    # The quota is 2 each; China's empty slot goes to the US (DESIGN), and China is flagged.
+    # The quota is 2 each; China's empty slot goes to the US (docs/design.md, "Classify"), and China is flagged.
     assert [a.perspective for a in result.articles] == ["us", "us", "china", "us"]
     assert (china.thin, us.thin) == (True, False)
     assert [e.title for e in result.excluded if e.dropped == "not_selected"] == [

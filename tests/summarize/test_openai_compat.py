@@ -15,7 +15,7 @@ import httpx
 import pytest
 from moto import mock_aws
 
-from newsprism.config._model import SummarizerSettings
+from newsprism.config import SummarizerSettings
 from newsprism.summarize._openai_compat import OpenAIClient
 from newsprism.summarize._prompt import answer_schema
 from newsprism.summarize._stage import summarize_topic

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from newsprism.config._model import SummarizerSettings
+from newsprism.config import SummarizerSettings
 from newsprism.documents._digests import Bullet
 from newsprism.render._markdown import render_markdown
 from newsprism.summarize._openai_compat import OpenAIClient

@@ -1,5 +1,11 @@
-"""The classify stage: from the raw runs of a window to the balanced list a digest shows."""
+"""The classify stage: from the raw runs of a window to the balanced list a digest shows.
 
-from newsprism.classify._stage import NothingToList, classify_topic
+``select`` is the decision alone (no store, no I/O); ``classify_topic`` reads its inputs
+from the store and writes its result.
+"""
 
-__all__ = ["NothingToList", "classify_topic"]
+from newsprism.classify._select import NothingToList, select
+from newsprism.classify._stage import classify_topic
+from newsprism.classify._stories import Listing, read_listing
+
+__all__ = ["Listing", "NothingToList", "classify_topic", "read_listing", "select"]

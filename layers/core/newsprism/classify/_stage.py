@@ -1,134 +1,41 @@
-"""The classify stage: from the raw runs of a window to the balanced list a digest shows.
+"""The classify stage: read the window's raw runs and the previous digest from the store,
+decide with ``_select.select``, and write ``classified/{topic}/{date}.json``.
 
-Steps, in order: gather the raw runs of the window, drop exact duplicates (same canonical
-URL), attribute each article to a perspective, drop entries outside the window and off-topic
-ones, group reports of one story (``headlines.py``, ``stories.py``), drop stories the
-previous digest listed unless they gained a perspective, and pick the balanced selection of
-DESIGN ("The Markdown format": each perspective's quota newest first, then the remaining
-slots round-robin).
-
-The stored document says, per article, why it went where it went: every listed report and
-related report carries its attribution ``reason``, every other article of the window is in
-``excluded`` with the rule that dropped it, and ``coverage`` counts each perspective's
-articles before and after every step.
+All the decisions are in ``_select.py``; this module holds what touches the store: which run
+files are read (a damaged one is skipped, not fatal), where the previous digest is looked
+for, and when an existing classification is kept rather than replaced.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections import Counter
-from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from newsprism import documents
-from newsprism.classify._headlines import Headlines
-from newsprism.classify._stories import (
-    Listing,
-    Story,
-    find_repeats,
-    group_stories,
-    read_listing,
-    relist,
-)
+from newsprism.classify._select import NothingToList, select
+from newsprism.classify._stories import Listing, read_listing
 from newsprism.config import Config, Topic
-from newsprism.documents import (
-    Article,
-    Classified,
-    Coverage,
-    ExcludedArticle,
-    ListedArticle,
-    PerspectiveInfo,
-    RawRun,
-)
-from newsprism.outlets import Outlet, load_registry
+from newsprism.documents import Classified, RawRun
+from newsprism.outlets import load_registry
 from newsprism.store import NotFound, Store
-from newsprism.text import keyword_matcher, strip_tails
+
+__all__ = ["NothingToList", "classify_topic", "load_runs", "previous_listing"]
 
 log = logging.getLogger(__name__)
 
-Lookup = Callable[[str, str], Outlet | None]  # Registry.lookup: (name, url) -> outlet
-
 # How far back to look for "the topic's previous digest" (a paused schedule leaves gaps).
 PREVIOUS_DIGEST_LOOKBACK_DAYS = 7
-# A perspective with fewer listed articles is flagged as thin (issue 5): the site warns that
-# the digest leans on the other sides, rather than letting the fill hide it.
-THIN_BELOW = 3
-# The record of excluded articles is published with the digest, so a runaway feed must not
-# bloat it: beyond this many articles per rule only the count remains (a real day has a few
-# hundred articles per topic).
-EXCLUDED_RECORDED_PER_RULE = 500
-
-
-class NothingToList(RuntimeError):
-    """No article survived classification: no digest is written (an empty one would replace
-    nothing useful and hide the failure)."""
 
 
 def classify_topic(config: Config, topic: Topic, data: Store, now: datetime) -> Classified:
     """Classify one topic for the digest of ``now``'s UTC date and store the result."""
     settings = config.settings
-    order = [p.id for p in topic.perspectives]
-    window_start = now - settings.max_age
-    runs, run_keys, damaged = load_runs(data, topic.id, window_start, now)
-    stats: Counter[str] = Counter(damaged_runs=len(damaged))
-    counts: dict[str, Counter[str]] = {pid: Counter() for pid in order}
-    excluded: list[ExcludedArticle] = []
-
-    articles = _unique(article for run in runs for article in run.articles)
-    stats["fetched"] = sum(len(run.articles) for run in runs)
-    stats["duplicates"] = stats["fetched"] - len(articles)
-
-    # Outlets recur in every run: look each one up once.
-    lookup = functools.lru_cache(maxsize=None)(load_registry().lookup)
-    attributed = [_attribute(article, topic, lookup if settings.attribution == "source"
-                             else None) for article in articles]
-    _count(counts, "fetched", attributed)
-
-    in_window = [a for a in attributed if window_start < a.article.published <= now]
-    stats["out_of_window"] = len(attributed) - len(in_window)
-    _count(counts, "in_window", in_window)
-
-    on_topic = _on_topic(in_window, topic, lookup, excluded)
-    stats["off_topic"] = len(in_window) - len(on_topic)
-    _count(counts, "on_topic", on_topic)
-
-    headlines = Headlines()
-    stories = group_stories(on_topic, grouped=settings.stories == "group", headlines=headlines)
-    stats["grouped"] = len(on_topic) - len(stories)
-    _count(counts, "stories", [story.lead for story in stories])
-
-    if not settings.repeat_stories:
-        listing = previous_listing(data, topic.id, now.date().isoformat())
-        if listing is not None:
-            stories = _drop_repeats(stories, listing, order, headlines, stats, excluded)
-    _count(counts, "new_stories", [story.lead for story in stories])
-
-    selection = balanced_selection(stories, order, settings.max_articles)
-    stats["listed"] = len(selection)
-    chosen = {id(story) for story in selection}
-    excluded.extend(_excluded(report, "not_selected", f"not among the {len(selection)} listed")
-                    for story in stories if id(story) not in chosen for report in story.reports)
-    if not selection:
-        summary = ", ".join(f"{name} {count}" for name, count in sorted(stats.items()) if count)
-        summary = summary or "no raw runs in the window"
-        raise NothingToList(f"{topic.id}: no articles to list ({summary})")
-    chosen_reports = tuple(story.listed(order) for story in selection)
-    _count(counts, "listed", chosen_reports)
-    recorded = _capped(excluded, stats)
-    classified = Classified(
-        topic=topic.id,
-        topic_name=topic.name,
-        date=now.date().isoformat(),
-        generated_at=now,
-        window_start=window_start,
-        perspectives=tuple(PerspectiveInfo(p.id, p.name) for p in topic.perspectives),
-        articles=chosen_reports,
-        stats=dict(sorted(stats.items())),
-        runs=tuple(run_keys),
-        coverage={pid: _coverage(counts[pid]) for pid in order},
-        excluded=recorded,
-    )
+    runs, run_keys, damaged = load_runs(data, topic.id, now - settings.max_age, now)
+    # The previous digest only matters when repeats are dropped: otherwise it is not read.
+    previous = (None if settings.repeat_stories
+                else previous_listing(data, topic.id, now.date().isoformat()))
+    classified = select(runs, previous, topic, settings, now, load_registry(),
+                        run_keys=run_keys, damaged_runs=len(damaged))
     if damaged:
         _keep_what_damaged_runs_built(data, classified.key, damaged)
     data.write(classified.key, documents.dumps(classified.to_dict()))
@@ -145,8 +52,6 @@ def _keep_what_damaged_runs_built(data: Store, key: str, damaged: list[str]) -> 
     lost = sorted(set(damaged) & set(map(str, runs if isinstance(runs, list) else [])))
     if lost:
         raise NothingToList(f"{key} kept: it was built from {lost[0]}, which is now damaged")
-
-
 def load_runs(data: Store, topic_id: str, start: datetime,
               end: datetime) -> tuple[list[RawRun], list[str], list[str]]:
     """Every raw run of the topic fetched in ``(start, end]``, oldest first.
@@ -191,139 +96,3 @@ def previous_listing(data: Store, topic_id: str, date: str) -> Listing | None:
             continue
         return read_listing(document, previous)
     return None
-
-
-def balanced_selection(stories: list[Story], perspective_ids: list[str],
-                       max_articles: int) -> list[Story]:
-    """Each perspective's quota newest first, in configuration order; then round-robin.
-
-    The quota is ``max_articles`` divided evenly; slots a thin perspective leaves empty (and
-    the remainder of the division) go round-robin to the perspectives that have more. That
-    fill is DESIGN's rule and the earlier system's; it is never silent: the perspective is
-    flagged ``thin`` in the coverage data, which the site shows.
-    """
-    queues: dict[str, list[Story]] = {pid: [] for pid in perspective_ids}
-    for story in stories:
-        queues[story.lead.perspective].append(story)
-    for queue in queues.values():
-        queue.sort(key=lambda s: s.lead.article.published, reverse=True)  # stable: feed order
-
-    quota = max_articles // len(perspective_ids)
-    selection: list[Story] = []
-    for pid in perspective_ids:
-        selection.extend(queues[pid][:quota])
-        del queues[pid][:quota]
-    while len(selection) < max_articles and any(queues.values()):
-        for pid in perspective_ids:
-            if queues[pid] and len(selection) < max_articles:
-                selection.append(queues[pid].pop(0))
-    return selection
-
-
-def _unique(articles: Iterable[Article]) -> list[Article]:
-    seen: set[str] = set()
-    unique = []
-    for article in articles:
-        if article.id not in seen:
-            seen.add(article.id)
-            unique.append(article)
-    return unique
-
-
-def _attribute(article: Article, topic: Topic, lookup: Lookup | None) -> ListedArticle:
-    """Under "source" attribution the outlet's country decides when exactly one perspective
-    claims it; otherwise (and under "feed") the article keeps its feed's perspective."""
-    perspective, reason = article.perspective, "feed"
-    if lookup is not None:
-        outlet = lookup(article.source, article.source_url)
-        if outlet is None:
-            reason = f"feed: outlet {article.source!r} not in the registry"
-        else:
-            claimed = [p.id for p in topic.perspectives if outlet.country in p.countries]
-            if len(claimed) == 1:
-                perspective = claimed[0]
-                reason = f"source: {outlet.name} ({outlet.country})"
-            else:
-                reason = f"feed: {outlet.name} ({outlet.country}) matches no single perspective"
-    return ListedArticle(article=article, perspective=perspective, reason=reason,
-                         story=article.id)
-
-
-def _on_topic(articles: list[ListedArticle], topic: Topic, lookup: Lookup,
-              excluded: list[ExcludedArticle]) -> list[ListedArticle]:
-    """The articles that name a term of every keyword group; the others go to ``excluded``
-    with the group they miss."""
-    keywords = keyword_matcher(topic.keywords)
-    # Syndicated copies share title, summary and so the answer: each text is read once.
-    missing_of = functools.cache(keywords.missing)
-    kept = []
-    for listed in articles:
-        missing = missing_of(*_topic_text(listed.article, lookup))
-        if missing is None:
-            kept.append(listed)
-        else:
-            excluded.append(_excluded(listed, "off_topic",
-                                      f"names none of: {', '.join(missing.terms)}"))
-    return kept
-
-
-def _topic_text(article: Article, lookup: Lookup) -> tuple[str, str]:
-    """Title and summary as the keywords see them: without the outlet's own name, which
-    says nothing about the story ("... - China Daily" is not about China)."""
-    def names_outlet(text: str) -> bool:
-        return text.casefold() == article.source.casefold() or lookup(text, "") is not None
-
-    summary = article.summary
-    if len(article.source) > 3:
-        summary = summary.replace(article.source, " ")
-    return strip_tails(article.title, names_outlet), summary
-
-
-def _drop_repeats(stories: list[Story], listing: Listing, order: list[str], headlines: Headlines,
-                  stats: Counter[str], excluded: list[ExcludedArticle]) -> list[Story]:
-    """Stories the previous digest listed are dropped, unless a perspective that did not
-    cover them then covers them now (new coverage): those are listed again, led by it."""
-    kept: list[Story] = []
-    repeats = find_repeats(stories, listing, order, headlines)
-    for story, repeat in zip(stories, repeats, strict=True):
-        if repeat is None:
-            kept.append(story)
-        elif repeat.new:
-            kept.append(relist(story, repeat))
-            stats["relisted"] += 1
-        else:
-            excluded.extend(_excluded(r, "repeat", f"listed on {repeat.listed_on}")
-                            for r in story.reports)
-            stats["repeats"] += 1
-    return kept
-
-
-def _excluded(listed: ListedArticle, dropped: str, detail: str) -> ExcludedArticle:
-    article = listed.article
-    return ExcludedArticle(id=article.id, title=article.title, source=article.source,
-                           perspective=listed.perspective, reason=listed.reason,
-                           dropped=dropped, detail=detail)
-
-
-def _capped(excluded: list[ExcludedArticle], stats: Counter[str]) -> tuple[ExcludedArticle, ...]:
-    recorded: Counter[str] = Counter()
-    kept = []
-    for article in excluded:
-        recorded[article.dropped] += 1
-        if recorded[article.dropped] <= EXCLUDED_RECORDED_PER_RULE:
-            kept.append(article)
-    if len(kept) < len(excluded):
-        stats["excluded_not_recorded"] = len(excluded) - len(kept)
-    return tuple(kept)
-
-
-def _count(counts: dict[str, Counter[str]], step: str, articles: Iterable[ListedArticle]) -> None:
-    for listed in articles:
-        counts[listed.perspective][step] += 1
-
-
-def _coverage(counts: Counter[str]) -> Coverage:
-    return Coverage(fetched=counts["fetched"], in_window=counts["in_window"],
-                    on_topic=counts["on_topic"], stories=counts["stories"],
-                    new_stories=counts["new_stories"], listed=counts["listed"],
-                    thin=counts["listed"] < THIN_BELOW)

@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from tests.topics import US_CHINA_TOML
+
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "infra" / "events"
 STAGES = ("dispatch", "fetch", "classify", "summarize", "render")
@@ -62,36 +64,7 @@ max_articles = 10
 max_age = "24h"
 attribution = "feed"
 highlights = 3
-
-[[topics]]
-id = "us-china"
-name = "US vs China"
-keywords = [["US", "U.S.", "Washington"], ["China", "Chinese", "Beijing"]]
-
-[[topics.perspectives]]
-id = "us"
-name = "United States"
-countries = ["US"]
-
-[[topics.perspectives]]
-id = "china"
-name = "China"
-countries = ["CN", "HK"]
-
-[[topics.feeds]]
-type = "rss"
-url = "https://feeds.example/us.xml"
-language = "en"
-region = "US"
-perspective = "us"
-
-[[topics.feeds]]
-type = "rss"
-url = "https://feeds.example/cn.xml"
-language = "en"
-region = "CN"
-perspective = "china"
-"""
+""" + US_CHINA_TOML
 
 
 def google_news_rss(*items: tuple[str, str, str, str]) -> bytes:
@@ -216,3 +189,16 @@ def emitted_metrics(stdout: str) -> dict[str, float]:
                 value = blob[metric["Name"]]
                 values[metric["Name"]] = value[0] if isinstance(value, list) else value
     return values
+
+
+def emitted_dimensions(stdout: str) -> list[dict[str, str]]:
+    """The dimensions (name: value) of each embedded-metric-format line Powertools printed."""
+    found = []
+    for line in stdout.splitlines():
+        if '"_aws"' in line:
+            blob = json.loads(line)
+            for directive in blob["_aws"]["CloudWatchMetrics"]:
+                for names in directive["Dimensions"]:
+                    found.append({name: blob[name] for name in names})
+    return found
+

@@ -1,5 +1,6 @@
 """The Lambda handlers over S3 and SQS (moto): dispatch -> fetch -> classify -> summarize ->
-render, as deployed: one SQS message per topic, S3 events after that.
+render, as deployed: one SQS message per topic, S3 events after that; and the one failure
+policy of the runner (newsprism.aws._runner) as each handler applies it.
 
 Each handler is driven with the sample events in infra/events/, so those stay accurate too.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from types import ModuleType
@@ -16,12 +18,17 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from moto import mock_aws
 
 import newsprism.classify
 import newsprism.fetch
+import newsprism.render
+import newsprism.summarize
+from newsprism.aws import ItemsFailed
 from newsprism.classify._stage import NothingToList
-from newsprism.config._model import Config, Topic
+from newsprism.config import Config, Topic
+from newsprism.documents import RawRun
 from newsprism.documents._digests import Classified
 from newsprism.store import Store
 from tests.lambda_harness import (
@@ -31,15 +38,18 @@ from tests.lambda_harness import (
     HANDLERS,
     FakeContext,
     LogCapture,
+    emitted_dimensions,
     emitted_metrics,
     sample_event,
     serve_feeds,
     sqs_event,
 )
+from tests.topics import US_CHINA_TOML
 
 DATA_BUCKET = "newsprism-data-test"
 SITE_BUCKET = "newsprism-site-test"
 dispatch_app, fetch_app, classify_app, summarize_app, render_app = HANDLERS.values()
+NO_FAILURES: dict[str, Any] = {"batchItemFailures": []}  # an SQS batch that succeeded: every message deleted
 
 
 @pytest.fixture
@@ -99,33 +109,32 @@ def test_a_scheduled_run_publishes_a_digest_one_topic_message_at_a_time(
     fetch_event = sample_event("fetch")
     assert json.loads(body) == json.loads(fetch_event["Records"][0]["body"])
 
-    fetched = fetch_app.lambda_handler(sqs_event([body]), FakeContext())
+    capsys.readouterr()
+    assert fetch_app.lambda_handler(sqs_event([body]), FakeContext()) == NO_FAILURES
     assert sorted(feeds) == sorted(FEEDS)
-    [run] = fetched["runs"]
-    assert (run["topic"], run["feeds_ok"], run["feeds_failed"], run["articles"]) == (
-        "us-china", 2, 0, 4)
-    assert keys(aws, DATA_BUCKET, "raw/") == [run["key"]]
-    assert run["key"].startswith(f"raw/us-china/{DATE}/")
+    [run_key] = keys(aws, DATA_BUCKET, "raw/")
+    assert run_key.startswith(f"raw/us-china/{DATE}/")
     metrics = emitted_metrics(capsys.readouterr().out)
-    assert (metrics["FeedsOk"], metrics["FeedsFailed"], metrics["Articles"]) == (2, 0, 4)
+    assert (metrics["ItemsOk"], metrics["FeedsOk"], metrics["FeedsFailed"],
+            metrics["Articles"]) == (1, 2, 0, 4)
 
     dispatch_app.lambda_handler(sample_event("dispatch-classify"), FakeContext())
     [body] = received("CLASSIFY_QUEUE_URL")
     assert json.loads(body) == json.loads(sample_event("classify")["Records"][0]["body"])
-    classified = classify_app.lambda_handler(sqs_event([body]), FakeContext())
-    assert classified["topics"]["us-china"]["status"] == "ok"
+    assert classify_app.lambda_handler(sqs_event([body]), FakeContext()) == NO_FAILURES
     # The sample summarize event names exactly the object the classify function stores.
     summarize_event = sample_event("summarize", bucket=DATA_BUCKET)
-    assert classified["topics"]["us-china"]["key"] == summarize_event["detail"]["object"]["key"]
+    assert keys(aws, DATA_BUCKET, "classified/") == [summarize_event["detail"]["object"]["key"]]
 
     summarized = summarize_app.lambda_handler(summarize_event, FakeContext())
     render_event = sample_event("render", bucket=DATA_BUCKET)
     [digest_event] = [json.loads(r["body"]) for r in render_event["Records"]]
-    assert summarized["digests"] == [digest_event["detail"]["object"]["key"]]
+    assert summarized == {"stage": "summarize", "items": [
+        {"topic": "us-china", "date": DATE, "status": "ok",
+         "key": digest_event["detail"]["object"]["key"]}]}
 
     capsys.readouterr()
-    rendered = render_app.lambda_handler(render_event, FakeContext())
-    assert rendered["rendered"] == [f"us-china/{DATE}"]
+    assert render_app.lambda_handler(render_event, FakeContext()) == NO_FAILURES
     # The "no digest published" alarm watches this metric.
     assert emitted_metrics(capsys.readouterr().out)["DigestsPublished"] == 1
 
@@ -148,9 +157,9 @@ def test_every_log_line_of_a_topic_names_topic_date_run_and_correlation_id(
         aws: Any, feeds: list[str], logs: LogCapture) -> None:
     fetch_app.lambda_handler(sample_event("fetch"), FakeContext())
     lines = logs.lines()
-    # The handler's own line and the stage's per-feed lines (standard logging) alike.
-    assert "fetched" in {line["message"] for line in lines}
-    assert any(not line["location"].startswith("lambda_handler:") for line in lines)
+    # The runner's line for the item and the stage's per-feed lines (standard logging) alike.
+    assert [line["status"] for line in lines if line["message"] == "fetch: ok"] == ["ok"]
+    assert any(line["message"].startswith("feed ok ") for line in lines)
     for line in lines:
         assert (line["topic"], line["date"], line["run_id"], line["correlation_id"]) == (
             "us-china", DATE, "fetch-20260212T040000Z", "5b8e6a0d2f2c4a57"), line
@@ -172,11 +181,11 @@ def test_fetch_gives_the_stage_the_time_lambda_has_left(
         aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     deadlines: list[float | None] = []
 
-    def record(config: Config, topics: list[Topic], data: Store, now: Any, *,
-               deadline: float | None = None) -> list[Any]:
+    def record(config: Config, topics: list[Topic], data: Store, now: datetime, *,
+               deadline: float | None = None) -> list[RawRun]:
         deadlines.append(deadline)
         assert [topic.id for topic in topics] == ["us-china"]
-        return []
+        return [RawRun("us-china", "r1", now, feeds=(), articles=())]
 
     monkeypatch.setattr(newsprism.fetch, "fetch_topics", record)
     fetch_app.lambda_handler({"topic": "us-china"}, FakeContext(remaining_ms=42_500))
@@ -184,69 +193,189 @@ def test_fetch_gives_the_stage_the_time_lambda_has_left(
 
 
 def test_a_topic_that_left_the_configuration_is_skipped_not_retried(
-        aws: Any, feeds: list[str], logs: LogCapture) -> None:
+        aws: Any, feeds: list[str], logs: LogCapture,
+        capsys: pytest.CaptureFixture[str]) -> None:
     body = sample_event("fetch")["Records"][0]["body"].replace('"us-china"', '"eu-russia"')
-    assert fetch_app.lambda_handler(sqs_event([body]), FakeContext())["runs"] == []
+    assert fetch_app.lambda_handler(sqs_event([body]), FakeContext()) == NO_FAILURES
     assert feeds == []
-    assert any(line["message"] == "topic no longer configured: skipped"
-               and line["topic"] == "eu-russia" for line in logs.lines())
-    result = classify_app.lambda_handler(sqs_event([body.replace('"fetch"', '"classify"')]),
+    assert any(line["message"] == "fetch: skipped" and line["topic"] == "eu-russia"
+               and line["reason"] == "topic no longer configured" for line in logs.lines())
+    assert emitted_metrics(capsys.readouterr().out)["ItemsSkipped"] == 1
+    result = classify_app.lambda_handler({"topic": "eu-russia", "now": f"{DATE}T04:10:00Z"},
                                          FakeContext())
-    assert result["topics"] == {"eu-russia": {"status": "skipped"}}
+    assert result["items"] == [{"topic": "eu-russia", "date": DATE, "status": "skipped",
+                                "reason": "topic no longer configured"}]
 
 
-@pytest.mark.filterwarnings("ignore:No application metrics to publish")
-def test_a_message_for_the_other_stage_is_refused(aws: Any, feeds: list[str]) -> None:
-    with pytest.raises(ValueError, match="fetch: got a message for the 'classify' stage"):
-        fetch_app.lambda_handler(sample_event("classify"), FakeContext())
+def test_a_message_for_the_other_stage_is_skipped_not_run(
+        aws: Any, feeds: list[str], logs: LogCapture) -> None:
+    # Retrying it could never help: it is logged and deleted (a miswired queue shows in the
+    # log and in ItemsSkipped).
+    assert fetch_app.lambda_handler(sample_event("classify"), FakeContext()) == NO_FAILURES
     assert feeds == []
     assert keys(aws, DATA_BUCKET) == []
+    [line] = [line for line in logs.lines() if line["message"] == "fetch: skipped"]
+    assert "fetch: got a message for the 'classify' stage" in line["reason"]
+    assert line["source"] == sample_event("classify")["Records"][0]["messageId"]
 
 
-def test_classify_goes_on_after_a_failing_topic_then_fails_the_invocation(
-        aws: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    config = tmp_path / "two.toml"
-    config.write_text(CONFIG + CONFIG[CONFIG.index("[[topics]]"):]
-                      .replace('id = "us-china"', 'id = "broken"'), encoding="utf-8")
+def two_topics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *ids: str) -> None:
+    """The test configuration with more topics: copies of us-china under other ids."""
+    text = CONFIG + "".join(US_CHINA_TOML.replace('id = "us-china"', f'id = "{id_}"') for id_ in ids)
+    config = tmp_path / "more.toml"
+    config.write_text(text, encoding="utf-8")
     monkeypatch.setenv("NEWSPRISM_CONFIG", str(config))
-    attempted: list[str] = []
 
+
+def flaky_classify(attempted: list[str]) -> Any:
+    """classify_topic that fails for "broken" and finds nothing to list for the others."""
     def classify_topic(config: Config, topic: Topic, data: Store, now: Any) -> Classified:
         attempted.append(topic.id)
         if topic.id == "broken":
             raise OSError("disk on fire")
         raise NothingToList(f"{topic.id}: no articles to list (no raw runs in the window)")
+    return classify_topic
 
-    monkeypatch.setattr(newsprism.classify, "classify_topic", classify_topic)
-    with pytest.raises(RuntimeError, match="broken: OSError") as raised:
-        classify_app.lambda_handler({"topics": ["broken", "us-china"]}, FakeContext())
+
+def test_classify_goes_on_after_a_failing_topic_then_fails_the_invocation(
+        aws: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    two_topics(tmp_path, monkeypatch, "broken")
+    attempted: list[str] = []
+    monkeypatch.setattr(newsprism.classify, "classify_topic", flaky_classify(attempted))
+    with pytest.raises(ItemsFailed, match=f"broken/{DATE}: OSError") as raised:
+        classify_app.lambda_handler({"topics": ["broken", "us-china"],
+                                     "now": f"{DATE}T04:10:00Z"}, FakeContext())
     assert attempted == ["broken", "us-china"]
     assert "us-china" not in str(raised.value)  # an empty topic is reported, not a failure
     metrics = emitted_metrics(capsys.readouterr().out)
-    assert (metrics["TopicsFailed"], metrics["TopicsEmpty"], metrics["TopicsClassified"]) == (
-        1, 1, 0)
+    assert (metrics["ItemsFailed"], metrics["ItemsEmpty"], metrics["ItemsOk"]) == (1, 1, 0)
+
+
+def test_one_failing_message_of_a_batch_is_the_only_one_sqs_retries(
+        aws: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, logs: LogCapture,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    two_topics(tmp_path, monkeypatch, "broken", "eu-russia")
+    attempted: list[str] = []
+    monkeypatch.setattr(newsprism.classify, "classify_topic", flaky_classify(attempted))
+    body = sample_event("classify")["Records"][0]["body"]
+    bodies = [body.replace('"us-china"', f'"{topic}"')
+              for topic in ("us-china", "broken", "eu-russia")]
+    response = classify_app.lambda_handler(sqs_event(bodies), FakeContext())
+    assert response == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert attempted == ["us-china", "broken", "eu-russia"]
+    [failed] = [line for line in logs.lines() if line["message"] == "classify: failed"]
+    assert (failed["topic"], failed["source"], failed["level"]) == ("broken", "m-1", "ERROR")
+    assert "OSError: disk on fire" in failed["exception"]
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert (metrics["ItemsFailed"], metrics["ItemsEmpty"]) == (1, 2)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_batch_whose_every_message_failed_fails_the_invocation(
+        aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fetch and classify take one message per invocation: a failure is an invocation error,
+    # which the functions' Errors alarms count.
+    def fail(*args: Any, **kwargs: Any) -> list[RawRun]:
+        raise OSError("no network")
+
+    monkeypatch.setattr(newsprism.fetch, "fetch_topics", fail)
+    with pytest.raises(BatchProcessingError, match="no network"):
+        fetch_app.lambda_handler(sample_event("fetch"), FakeContext())
 
 
 def test_classify_reports_a_topic_without_articles_and_succeeds(aws: Any) -> None:
-    result = classify_app.lambda_handler(sample_event("classify"), FakeContext())
-    assert result["date"] == DATE
-    assert result["topics"]["us-china"]["status"] == "empty"
+    assert classify_app.lambda_handler(sample_event("classify"), FakeContext()) == NO_FAILURES
+    result = classify_app.lambda_handler({"topic": "us-china", "now": f"{DATE}T04:10:00Z"},
+                                         FakeContext())
+    [item] = result["items"]
+    assert (item["topic"], item["date"], item["status"]) == ("us-china", DATE, "empty")
+    assert "no articles to list" in item["reason"]
     assert keys(aws, DATA_BUCKET, "classified/") == []
 
 
-@pytest.mark.filterwarnings("ignore:No application metrics to publish")
 @pytest.mark.parametrize(("handler", "key"), [
     (summarize_app, "classified/us-china/latest.json"),
     (render_app, "digests/us-china/2026-02-12.md"),
+    (render_app, "digests/us-china/notes.txt"),
     (render_app, "classified/us-china/2026-02-12.json"),  # another stage's object
-], ids=["summarize-latest", "render-markdown", "render-classified"])
-def test_an_object_of_another_shape_is_refused(aws: Any, handler: ModuleType, key: str) -> None:
+], ids=["summarize-latest", "render-markdown", "render-notes", "render-classified"])
+def test_an_object_of_another_shape_is_skipped_not_retried(
+        aws: Any, handler: ModuleType, key: str, capsys: pytest.CaptureFixture[str]) -> None:
     event = sample_event("summarize", bucket=DATA_BUCKET)
     event["detail"]["object"]["key"] = key
-    with pytest.raises(ValueError, match=key):
-        handler.lambda_handler(event, FakeContext())
+    [item] = handler.lambda_handler(event, FakeContext())["items"]
+    assert item["status"] == "skipped" and key in item["reason"]
+    assert emitted_metrics(capsys.readouterr().out)["ItemsSkipped"] == 1
     assert keys(aws, DATA_BUCKET) == keys(aws, SITE_BUCKET) == []
+
+
+def digest_events(*keys: str) -> dict[str, Any]:
+    """The render queue's batch: one EventBridge "Object Created" event per key, in order."""
+    bridge = sample_event("render-eventbridge", bucket=DATA_BUCKET)
+    bodies = [json.dumps({**bridge, "detail": {**bridge["detail"], "object": {
+        **bridge["detail"]["object"], "key": key}}}) for key in keys]
+    return sqs_event(bodies, queue="newsprism-render.fifo")
+
+
+def test_a_stray_key_in_a_render_batch_is_skipped_and_the_batch_succeeds(
+        aws: Any, monkeypatch: pytest.MonkeyPatch, logs: LogCapture) -> None:
+    rendered: list[str] = []
+
+    def render_digest(data: Store, site: Store, topic_id: str, date: str, *,
+                      base_url: str | None = None) -> list[str]:
+        rendered.append(f"{topic_id}/{date}")
+        return [f"{topic_id}/{date}/index.html"]
+
+    monkeypatch.setattr(newsprism.render, "render_digest", render_digest)
+    event = digest_events(f"digests/us-china/{DATE}.json", "digests/us-china/notes.txt",
+                          f"digests/eu-russia/{DATE}.json")
+    assert render_app.lambda_handler(event, FakeContext()) == NO_FAILURES
+    assert rendered == [f"us-china/{DATE}", f"eu-russia/{DATE}"]
+    [skipped] = [line for line in logs.lines() if line["message"] == "render: skipped"]
+    assert "'digests/us-china/notes.txt' is not a digests/" in skipped["reason"]
+
+
+def test_a_render_batch_stops_at_its_first_failure_and_keeps_the_order(
+        aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+
+    def render_digest(data: Store, site: Store, topic_id: str, date: str, *,
+                      base_url: str | None = None) -> list[str]:
+        rendered.append(topic_id)
+        if topic_id == "broken":
+            raise OSError("site bucket on fire")
+        return []
+
+    monkeypatch.setattr(newsprism.render, "render_digest", render_digest)
+    event = digest_events(*(f"digests/{topic}/{DATE}.json"
+                            for topic in ("us-china", "broken", "eu-russia")))
+    # The FIFO processor: the failed message and every later one go back, in order.
+    assert render_app.lambda_handler(event, FakeContext()) == {"batchItemFailures": [
+        {"itemIdentifier": "m-1"}, {"itemIdentifier": "m-2"}]}
+    assert rendered == ["us-china", "broken"]
+
+
+@pytest.mark.parametrize("stage", ["fetch", "classify", "summarize", "render"])
+def test_every_stage_records_the_same_metrics_under_its_stage(
+        aws: Any, stage: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Events with nothing to do for the stage (an unconfigured topic, a stray key): cheap,
+    # and the metrics are still recorded.
+    if stage in ("fetch", "classify"):
+        event: dict[str, Any] = {"topic": "gone", "now": f"{DATE}T04:00:00Z"}
+    else:
+        event = sample_event("summarize", bucket=DATA_BUCKET)
+        event["detail"]["object"]["key"] = "stray.txt"
+    capsys.readouterr()
+    [item] = HANDLERS[stage].lambda_handler(event, FakeContext())["items"]
+    assert item["status"] == "skipped"
+    out = capsys.readouterr().out
+    metrics = emitted_metrics(out)
+    # ItemsEmpty is sent only when it happens: a metric costs per hour it receives data.
+    assert {"ItemsOk", "ItemsSkipped", "ItemsFailed", "StageSeconds"} <= set(metrics)
+    assert "ItemsEmpty" not in metrics
+    assert (metrics["ItemsOk"], metrics["ItemsSkipped"], metrics["ItemsFailed"]) == (0, 1, 0)
+    assert emitted_dimensions(out) == [{"service": "newsprism-test", "stage": stage}]
 
 
 @pytest.mark.filterwarnings("ignore:No application metrics to publish")
@@ -266,3 +395,14 @@ def test_a_manual_rerun_of_a_day_dispatches_the_named_topics_at_that_clock(aws: 
     message = json.loads(body)
     assert (message["topic"], message["now"], message["correlation_id"]) == (
         "us-china", "2026-02-10T04:10:00.000Z", FakeContext().aws_request_id)
+
+
+def test_a_failed_summary_fails_the_invocation_so_lambda_retries_the_event(
+        aws: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def summarize_topic(*args: Any, **kwargs: Any) -> Any:
+        raise TimeoutError("the model did not answer")
+
+    monkeypatch.setattr(newsprism.summarize, "summarize_topic", summarize_topic)
+    with pytest.raises(ItemsFailed, match=f"us-china/{DATE}: TimeoutError"):
+        summarize_app.lambda_handler(sample_event("summarize", bucket=DATA_BUCKET), FakeContext())
+    assert emitted_metrics(capsys.readouterr().out)["ItemsFailed"] == 1

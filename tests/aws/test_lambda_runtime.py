@@ -18,7 +18,7 @@ from newsprism.aws import _fanout as fanout
 from newsprism.aws._events import TopicMessage
 from newsprism.aws._observability import NoTracer, XRayTracer, powertools, tracing_disabled
 from newsprism.aws._runtime import data_store, load_runtime_config
-from newsprism.config._model import ConfigError, Topic, load_config
+from newsprism.config import ConfigError, Topic, load_config
 from tests.lambda_harness import CONFIG
 
 BUCKET = "newsprism-data-test"

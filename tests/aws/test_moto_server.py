@@ -29,6 +29,8 @@ from tests.lambda_harness import (
     sqs_event,
 )
 
+NO_FAILURES: dict[str, Any] = {"batchItemFailures": []}
+
 spec = importlib.util.spec_from_file_location("local_aws", ROOT / "infra" / "local_aws.py")
 assert spec is not None and spec.loader is not None
 local_aws = importlib.util.module_from_spec(spec)
@@ -88,25 +90,25 @@ def test_the_five_handlers_publish_a_digest_over_http(
     assert handlers["dispatch"].lambda_handler(schedule, FakeContext())["topics"] == ["us-china"]
     [fetch_message] = drain(server["FETCH_QUEUE_URL"])
     fetched = handlers["fetch"].lambda_handler(sqs_event([fetch_message]), FakeContext())
-    assert fetched["runs"][0]["articles"] == 4
+    assert fetched == NO_FAILURES
 
     schedule = json.loads((EVENTS / "dispatch-classify.json").read_text(encoding="utf-8"))
     handlers["dispatch"].lambda_handler(schedule, FakeContext())
     [classify_message] = drain(server["CLASSIFY_QUEUE_URL"])
     classified = handlers["classify"].lambda_handler(sqs_event([classify_message]),
                                                      FakeContext())
-    key = classified["topics"]["us-china"]["key"]
-    assert key == f"classified/us-china/{DATE}.json"
+    assert classified == NO_FAILURES
+    key = f"classified/us-china/{DATE}.json"
 
     data_bucket = server["DATA_URI"].removeprefix("s3://")
     summarized = handlers["summarize"].lambda_handler(object_created(data_bucket, key),
                                                       FakeContext())
-    [digest_key] = summarized["digests"]
+    [digest] = summarized["items"]
+    digest_key = digest["key"]
     # Render reads its events from the FIFO queue: the EventBridge event is the body.
     render_event = sqs_event([json.dumps(object_created(data_bucket, digest_key))],
                              queue="newsprism-render.fifo")
-    rendered = handlers["render"].lambda_handler(render_event, FakeContext())
-    assert rendered["rendered"] == [f"us-china/{DATE}"]
+    assert handlers["render"].lambda_handler(render_event, FakeContext()) == NO_FAILURES
 
     # The published page, fetched over plain HTTP from the server's S3 (a presigned URL:
     # the bucket is private, as the stack's is).
@@ -119,4 +121,7 @@ def test_the_five_handlers_publish_a_digest_over_http(
     assert markdown.startswith(b'---\ntitle: "US vs China News - 2026-02-12"\n')
     assert b"US and China agree to extend tariff truce by 90 days" in markdown
     raw = boto3.client("s3").list_objects_v2(Bucket=data_bucket, Prefix="raw/us-china/")
-    assert [item["Key"] for item in raw["Contents"]] == [fetched["runs"][0]["key"]]
+    [run_key] = [item["Key"] for item in raw["Contents"]]
+    run = json.loads(boto3.client("s3").get_object(Bucket=data_bucket, Key=run_key)["Body"].read())
+    assert (run["topic"], len(run["articles"])) == ("us-china", 4)
+    assert len(requested) == 2  # both feeds, once

@@ -200,6 +200,14 @@ def test_a_queue_hides_a_message_for_six_times_its_consumers_timeout() -> None:
         assert queue["VisibilityTimeout"] >= 6 * timeout
 
 
+def test_every_queue_retries_only_the_messages_the_function_reports_failed() -> None:
+    # The handlers answer with Powertools' partial batch response (newsprism/aws/_runner.py);
+    # without this setting Lambda would ignore it and delete the whole batch.
+    for name in ("FetchTopics", "ClassifyTopics", "RenderDigests"):
+        properties = RESOURCES[name]["Properties"]
+        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+
+
 def test_one_topic_per_fetch_and_classify_invocation_and_renders_one_at_a_time() -> None:
     for name in ("FetchTopics", "ClassifyTopics"):
         mapping = RESOURCES[name]["Properties"]
@@ -251,7 +259,8 @@ def test_alarms_cover_errors_dead_letters_and_a_day_without_a_digest() -> None:
     digest = found["NoDigestAlarm"]
     # What the render function emits (tests/test_lambda.py checks it does), where it emits it.
     assert (digest["Namespace"], digest["MetricName"]) == (NAMESPACE, "DigestsPublished")
-    assert digest["Dimensions"] == [{"Name": "service", "Value": {"Ref": "AWS::StackName"}}]
+    assert digest["Dimensions"] == [{"Name": "service", "Value": {"Ref": "AWS::StackName"}},
+                                    {"Name": "stage", "Value": "render"}]
     service = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
     assert service["POWERTOOLS_SERVICE_NAME"] == {"Ref": "AWS::StackName"}
     # Missing data is a day without a digest; a day's run plus grace, within CloudWatch's 7 days.

@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
-from newsprism.config._model import SummarizerSettings
+from newsprism.config import SummarizerSettings
 from newsprism.summarize._bedrock import BedrockClient, runtime_client
 from newsprism.summarize._llm import BACKOFF
 from newsprism.summarize._stage import summarize_topic
@@ -286,7 +286,8 @@ def test_the_lambda_takes_the_summarizer_from_the_template_environment(
     result = summarize_app.lambda_handler(event, Context())
 
     stubber.assert_no_pending_responses()
-    assert result == {"digests": [f"digests/{TOPIC}/{DATE}.json"]}
+    assert result == {"stage": "summarize", "items": [
+        {"topic": TOPIC, "date": DATE, "status": "ok", "key": f"digests/{TOPIC}/{DATE}.json"}]}
     stored = json.loads(data.read(f"digests/{TOPIC}/{DATE}.json"))
     assert stored["model"] == MODEL
     fallbacks = "SummarizerFallbacks" in capsys.readouterr().out  # the metric to alarm on

@@ -1,4 +1,4 @@
-"""What the Lambda handlers share: their events, the run of a stage per topic, logs and metrics."""
+"""What the Lambda handlers share: their events, the run of a stage per item, logs and metrics."""
 
 from newsprism.aws._events import (
     event_now,
@@ -10,11 +10,23 @@ from newsprism.aws._events import (
     scheduled_run_id,
     topic_messages,
 )
-from newsprism.aws._observability import powertools, work_item
+from newsprism.aws._fanout import dispatch
+from newsprism.aws._observability import Powertools, powertools, work_item
+from newsprism.aws._runner import (
+    Done,
+    Event,
+    ItemsFailed,
+    Resources,
+    Response,
+    Skip,
+    WorkItem,
+    run_stage,
+)
 from newsprism.aws._runtime import data_store, load_runtime_config, site_store
 
 __all__ = [
-    "data_store", "event_now", "event_topics", "load_runtime_config", "object_events",
-    "object_keys", "object_version", "parse_stage_key", "powertools", "scheduled_run_id",
-    "site_store", "topic_messages", "work_item",
+    "Done", "Event", "ItemsFailed", "Powertools", "Resources", "Response", "Skip", "WorkItem",
+    "data_store", "dispatch", "event_now", "event_topics", "load_runtime_config", "object_events",
+    "object_keys", "object_version", "parse_stage_key", "powertools", "run_stage",
+    "scheduled_run_id", "site_store", "topic_messages", "work_item",
 ]

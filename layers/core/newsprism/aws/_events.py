@@ -139,26 +139,30 @@ def topic_messages(event: Mapping[str, Any], stage: str) -> list[TopicMessage]:
     From SQS: each record's body. Invoked directly (the console, ``sam local invoke``,
     ``aws lambda invoke``): ``{"topic": "us-china"}`` or ``{"topics": [...]}``, with an
     optional ``now``; ``id`` or a fresh name is the correlation id. A message meant for the
-    other stage is refused, so a miswired queue fails loudly instead of doing the wrong work.
+    other stage is refused (``read_message``), so a miswired queue never does the wrong work.
     """
     bodies = sqs_bodies(event)
     if bodies:
-        messages = [TopicMessage.from_json(body, where=f"SQS message {message_id}")
-                    for message_id, body in bodies]
-    else:
-        topics = event_topics(event) or ([str(event["topic"])] if event.get("topic") else [])
-        if not topics:
-            raise ValueError(f"{stage}: the event names no topic (expected SQS records, "
-                             "'topic' or 'topics')")
-        now = event_now(event)
-        run_id = scheduled_run_id(stage, now)
-        correlation_id = str(event.get("id") or f"manual-{run_id}")
-        messages = [TopicMessage(stage, topic, now, run_id, correlation_id) for topic in topics]
-    for message in messages:
-        if message.stage != stage:
-            raise ValueError(f"{stage}: got a message for the {message.stage!r} stage "
-                             f"(topic {message.topic!r}, run {message.run_id})")
-    return messages
+        return [read_message(body, stage, where=f"SQS message {message_id}")
+                for message_id, body in bodies]
+    topics = event_topics(event) or ([str(event["topic"])] if event.get("topic") else [])
+    if not topics:
+        raise ValueError(f"{stage}: the event names no topic (expected SQS records, "
+                         "'topic' or 'topics')")
+    now = event_now(event)
+    run_id = scheduled_run_id(stage, now)
+    correlation_id = str(event.get("id") or f"manual-{run_id}")
+    return [TopicMessage(stage, topic, now, run_id, correlation_id) for topic in topics]
+
+
+def read_message(body: str, stage: str, *, where: str) -> TopicMessage:
+    """The topic message an SQS body holds; ``ValueError`` naming ``where`` for anything else,
+    a message meant for another stage included."""
+    message = TopicMessage.from_json(body, where=where)
+    if message.stage != stage:
+        raise ValueError(f"{stage}: got a message for the {message.stage!r} stage "
+                         f"(topic {message.topic!r}, run {message.run_id})")
+    return message
 
 
 def object_events(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -167,16 +171,20 @@ def object_events(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     bodies = sqs_bodies(event)
     if not bodies:
         return [event]
-    events: list[Mapping[str, Any]] = []
-    for message_id, body in bodies:
-        try:
-            inner = json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"SQS message {message_id}: body is not JSON ({exc.msg})") from None
-        if not isinstance(inner, dict):
-            raise ValueError(f"SQS message {message_id}: body is not an event object")
-        events.append(inner)
-    return events
+    return [event_in_body(body, where=f"SQS message {message_id}")
+            for message_id, body in bodies]
+
+
+def event_in_body(body: str, *, where: str) -> dict[str, Any]:
+    """The event an SQS body carries (EventBridge's, for render); ``ValueError`` naming
+    ``where`` when it is none."""
+    try:
+        inner = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: body is not JSON ({exc.msg})") from None
+    if not isinstance(inner, dict):
+        raise ValueError(f"{where}: body is not an event object")
+    return inner
 
 
 def object_version(event: Mapping[str, Any]) -> str:

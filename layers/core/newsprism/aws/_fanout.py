@@ -10,21 +10,45 @@ same at a price per state transition and with a second language (ASL) to maintai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from newsprism.aws._events import STAGES, TopicMessage, scheduled_run_id
+from aws_lambda_powertools.metrics import MetricUnit
+
+from newsprism.aws._events import STAGES, TopicMessage, event_now, event_topics, scheduled_run_id
+from newsprism.aws._runtime import load_runtime_config
 from newsprism.config import Topic
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
+
+    from newsprism.aws._observability import Powertools
 
 BATCH = 10  # SendMessageBatch's limit
 
 
 class DispatchError(RuntimeError):
     """SQS refused some of the run's messages; the message names the topics and why."""
+
+
+def dispatch(event: Mapping[str, Any], request_id: str, tools: Powertools) -> dict[str, Any]:
+    """The dispatcher's invocation: one message per topic of the run ``event`` names (a
+    schedule's ``{"stage", "id", "time"}``, or by hand ``{"stage", "topics", "now"}``) on the
+    stage's queue (``FETCH_QUEUE_URL``, ``CLASSIFY_QUEUE_URL``). The correlation id is the
+    event's ``id`` (the scheduler's execution id), else the Lambda request id."""
+    stage = str(event.get("stage", ""))
+    now = event_now(event)
+    topics = load_runtime_config().select(event_topics(event))
+    messages = plan(stage, topics, now, str(event.get("id") or request_id))  # checks the stage
+    run_id = scheduled_run_id(stage, now)
+    tools.logger.append_keys(date=now.astimezone(UTC).date().isoformat(), run_id=run_id)
+    sent = send(messages, os.environ[f"{stage.upper()}_QUEUE_URL"])
+    tools.metrics.add_metric(name="TopicsDispatched", unit=MetricUnit.Count, value=sent)
+    topic_ids = [message.topic for message in messages]
+    tools.logger.info("dispatched", extra={"stage": stage, "topics": topic_ids})
+    return {"stage": stage, "run_id": run_id, "topics": topic_ids}
 
 
 def plan(stage: str, topics: Sequence[Topic], now: datetime,

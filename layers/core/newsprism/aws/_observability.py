@@ -11,10 +11,11 @@ then follows one topic, one day or one run across the five functions:
 
 The package's own loggers (``newsprism.*``, standard ``logging``) are routed through the same
 JSON formatter, so their lines carry the keys too. Metrics go to one namespace with the
-``service`` dimension (``POWERTOOLS_SERVICE_NAME``, the stack name), never a topic dimension:
-each dimension value is a billed custom metric, and with hundreds of topics that would cost
-more than the pipeline. The tracer is disabled unless the template's ``Tracing`` parameter
-turns it on (``POWERTOOLS_TRACE_DISABLED``); then each work item is an X-Ray annotation.
+``service`` dimension (``POWERTOOLS_SERVICE_NAME``, the stack name) and, for the stages,
+``stage`` (``_runner``), never a topic dimension: each dimension value is a billed custom
+metric, and with hundreds of topics that would cost more than the pipeline. The tracer is
+disabled unless the template's ``Tracing`` parameter turns it on
+(``POWERTOOLS_TRACE_DISABLED``); then each work item is an X-Ray annotation.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
@@ -64,7 +65,15 @@ def tracing_disabled(environ: Mapping[str, str] = os.environ) -> bool:
                                                                           "on")
 
 
-def powertools() -> tuple[Logger, Metrics, NoTracer]:
+class Powertools(NamedTuple):
+    """A handler's logger, metrics and tracer: made once per module, handed to the runner."""
+
+    logger: Logger
+    metrics: Metrics
+    tracer: NoTracer
+
+
+def powertools() -> Powertools:
     """The handler's logger, metrics and tracer, with the package's logs routed through it."""
     logger = Logger()
     metrics = Metrics(namespace=NAMESPACE)
@@ -73,7 +82,7 @@ def powertools() -> tuple[Logger, Metrics, NoTracer]:
     # through its children (newsprism.fetch._stage, ...), which propagate to it.
     logging.getLogger("newsprism")
     copy_config_to_registered_loggers(source_logger=logger, include={"newsprism"})
-    return logger, metrics, tracer
+    return Powertools(logger, metrics, tracer)
 
 
 @contextmanager

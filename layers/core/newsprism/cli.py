@@ -1,7 +1,8 @@
 """The ``newsprism`` command line: the same stage functions the Lambda handlers call.
 
-Exit status (DESIGN "Command line"): 0 when a digest was produced (even if some feeds failed,
-which the report says), 2 on bad configuration or arguments, 1 when nothing was produced.
+Exit status (docs/design.md, "Command line"): 0 when a digest was produced (even if some
+feeds failed, which the report says), 2 on bad configuration or arguments, 1 when nothing was
+produced.
 """
 
 from __future__ import annotations

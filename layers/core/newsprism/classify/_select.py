@@ -130,8 +130,9 @@ def balanced_selection(stories: list[Story], perspective_ids: list[str],
 
     The quota is ``max_articles`` divided evenly; slots a thin perspective leaves empty (and
     the remainder of the division) go round-robin to the perspectives that have more. That
-    fill is the design's rule (docs/design.md, "Classify") and the earlier system's; it is never silent: the perspective is
-    flagged ``thin`` in the coverage data, which the site shows.
+    fill is the design's rule (docs/design.md, "Classify") and the earlier system's; it is
+    never silent: the perspective is flagged ``thin`` in the coverage data, which the site
+    shows.
     """
     queues: dict[str, list[Story]] = {pid: [] for pid in perspective_ids}
     for story in stories:

@@ -2,7 +2,7 @@
 written and read, and what the fetch stage stores (``digests`` holds what the classify and
 summarize stages store).
 
-Each stage stores one JSON document (see DESIGN "Stored JSON"): every document carries
+Each stage stores one JSON document (docs/design.md, "Stored JSON"): every document carries
 ``"schema": 1`` and is written with sorted keys, so a rerun on the same inputs gives the
 same bytes. ``to_dict``/``from_dict`` are the only places that know the JSON shape.
 """

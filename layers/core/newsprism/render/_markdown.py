@@ -1,4 +1,6 @@
-"""The digest as Markdown, byte for byte in the earlier system's format (DESIGN "Markdown").
+"""The digest as Markdown, byte for byte in the earlier system's format.
+
+The format is docs/design.md, "Markdown".
 
 The file is a Hugo page: YAML front matter, the highlights, ``<!--more-->`` (Hugo's summary
 divider) and the numbered source list. Feed text is hostile, so every piece of it is escaped

@@ -1,4 +1,4 @@
-"""The render stage: stored digests -> the static site (DESIGN "Site").
+"""The render stage: stored digests -> the static site (docs/design.md, "Site").
 
 Publishing a day writes that digest's page, Markdown and JSON, refreshes its neighbours' pages
 (they gain a "next" or "previous" link), and rebuilds the index, the topic's archive, the

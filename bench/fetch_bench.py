@@ -41,7 +41,7 @@ from pathlib import Path
 
 import httpx
 
-from newsprism.config._model import Config, Feed, FetchSettings, Perspective, Topic
+from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
 from newsprism.fetch._stage import fetch_topics
 from newsprism.fetch.parse import _fast as fastfeed
 from newsprism.fetch.parse import _feeds as feeds

@@ -24,14 +24,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsprism.config._model import Feed
+from newsprism.config import Feed
 from newsprism.fetch.parse import _feeds as feeds
-from newsprism.fetch.parse import _links as links
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # Needs the checkout on sys.path (above) first.
 from bench.fetch_bench import NOW, google_news_feed
+from bench.fetch_invocation import clear_caches
 
 # As a topics file configures them: a Google News search, and a publisher's own RSS URL.
 FEEDS = {
@@ -49,8 +49,7 @@ def child(feed_count: int, items: int, feed_name: str, parse: bool) -> None:
     bodies = [google_news_feed(number, items) for number in range(5000, 5000 + feed_count)]
     feed = FEEDS[feed_name]
     feeds.parse_feed(bodies[0], feed, feed.fetch_url, NOW, content_type=CONTENT_TYPE)
-    links.canonical_url.cache_clear()  # every link is new, as in a fetch
-    links.google_news_article.cache_clear()
+    clear_caches()  # every link is new, as in a fetch (where the parser has caches at all)
     if parse:
         for body in bodies:
             feeds.parse_feed(body, feed, feed.fetch_url, NOW, content_type=CONTENT_TYPE)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from newsprism import USER_AGENT
-from newsprism.config._model import (
+from newsprism.config import (
     Config,
     ConfigError,
     Feed,

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from newsprism.config._model import Config, Feed, FetchSettings, Perspective, Topic
+from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
 from newsprism.documents._raw import RawRun
 from newsprism.fetch import _netguard as netguard
 from newsprism.fetch._stage import fetch_topics

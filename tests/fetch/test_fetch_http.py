@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from newsprism.config._model import FetchSettings
+from newsprism.config import FetchSettings
 from newsprism.fetch._http import Fetcher, FetchError, Response, _Inflater, retry_after
 
 SETTINGS = FetchSettings(timeout=2.0, max_bytes=10_000, allow_private_networks=True)

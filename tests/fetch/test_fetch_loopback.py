@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from newsprism import USER_AGENT
-from newsprism.config._model import Config, Feed, FetchSettings, Perspective, Topic
+from newsprism.config import Config, Feed, FetchSettings, Perspective, Topic
 from newsprism.documents import _raw as models
 from newsprism.documents._raw import FeedReport, RawRun
 from newsprism.fetch import _state as fetch_state

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsprism.config._model import Feed
+from newsprism.config import Feed
 from newsprism.fetch.parse import _charrefs as charrefs
 from newsprism.fetch.parse import _feeds as feeds
 

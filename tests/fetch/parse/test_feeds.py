@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.config._model import Feed
+from newsprism.config import Feed
 from newsprism.documents._raw import Article, article_id
 from newsprism.fetch.parse._feeds import SUMMARY_LIMIT, NotAFeed, parse_feed
-from newsprism.fetch.parse._links import canonical_url
-from tests.conftest import DATA, REPO, SHARED
+from newsprism.fetch.parse._google_news import canonical_url
+from tests.conftest import DATA, REPO, require_shared
 
 FEEDS = DATA / "feeds"
 NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)
@@ -258,10 +258,7 @@ def test_tracking_variants_of_one_link_share_an_id() -> None:
 
 
 def corpus_samples(kind: str) -> list[Path]:
-    directory = SHARED / "corpus" / "feedparser-tests" / kind
-    if not directory.is_dir():
-        pytest.skip(f"{directory} is absent (it sits beside the checkout in CI)")
-    return sorted(directory.rglob("*.xml"))
+    return sorted(require_shared(f"corpus/feedparser-tests/{kind}").rglob("*.xml"))
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom10", "atom", "rdf"])

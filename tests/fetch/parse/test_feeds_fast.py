@@ -6,18 +6,18 @@ import email.utils
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pytest
-from feedparser.datetimes import _parse_date
-from feedparser.urls import _urljoin
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsprism.config._model import Feed
+from newsprism.config import Feed
 from newsprism.fetch.parse import _fast as fastfeed
 from newsprism.fetch.parse import _feeds as feeds
 from newsprism.fetch.parse._entries import Entry
-from newsprism.fetch.parse._fast_values import feedparser_date, feedparser_join
 from newsprism.fetch.parse._feeds import NotAFeed
-from tests.conftest import DATA, REPO, SHARED
+from tests.conftest import DATA, REPO, SHARED, require_shared
 
 NOW = datetime(2026, 2, 12, 4, 0, 51, tzinfo=UTC)
 FEED = Feed(type="google_news", perspective="us", query="China trade", language="en",
@@ -66,8 +66,7 @@ def test_google_news_feeds_take_the_fast_path_and_match_feedparser(path: Path) -
 
 
 def test_feedparser_corpus_field_by_field() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"{CORPUS} is absent (it sits beside the checkout in CI)")
+    require_shared(CORPUS)
     taken = with_entries = 0
     for sample in sorted(CORPUS.rglob("*.xml")):
         content = sample.read_bytes()
@@ -208,19 +207,24 @@ def test_entities_and_external_references_are_never_expanded(tmp_path: Path) -> 
     assert all("TOP-SECRET" not in article.title for article in articles)
 
 
-def test_link_joining_shortcut_agrees_with_feedparser() -> None:
+def rss_items(*items: str) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>'
+            f"{''.join(f'<item>{item}</item>' for item in items)}</channel></rss>").encode()
+
+
+def test_links_are_joined_as_feedparser_joins_them() -> None:
     links = ["https://x.com/a", "https://x.com", "https://x.com?q", "https://x.com/a?b=1&c=2",
              "http://x.com:8080/a/b.html", "https://x.com/a?", "https://x.com/a#", "https://x.com/a;p",
              "HTTPS://x.com/a", "https:///x.com/a", "https://x.com/a b", "https://x.com/é?q=ü",
              "https://bücher.example/a", "https://[::1]/a", "http://[::1/a", "https://x.com/a\\b",
              "//x.com/a", "/a/b", "a/b", "?q", "#f", "javascript:alert(1)", "ftp://x.com/a",
              "https://user:pw@x.com/a", "https://x.com/%41?%42", "https://x.com/a?b?c"]
+    content = rss_items(*(f"<title>t</title><link>{escape(link)}</link>" for link in links))
     for base in ("https://news.google.com/rss/search?q=x", "http://example.com/f", ""):
-        for link in links:
-            assert feedparser_join(base, link) == _urljoin(base, link), (base, link)
+        assert assert_same(content, base, CONTENT_TYPES[0]), base
 
 
-def test_date_shortcut_agrees_with_feedparser() -> None:
+def test_dates_are_read_as_feedparser_reads_them() -> None:
     moment = datetime(2026, 2, 12, 4, 0, tzinfo=UTC)
     dates = [email.utils.format_datetime(moment + timedelta(hours=h, minutes=7 * h),
                                          usegmt=True) for h in range(-400, 400, 13)]
@@ -229,9 +233,56 @@ def test_date_shortcut_agrees_with_feedparser() -> None:
               "Thursday, 12 Feb 2026 02:14:00 GMT", "Thu, 30 Feb 2026 02:14:00 GMT",
               "Thu, 12 Foo 2026 02:14:00 GMT", "Thu, 12 Feb 99 02:14:00 GMT", "Thu 12 Feb",
               "Thu, 12 Feb 2026 25:14:00 GMT", "2026-02-12T02:14:00Z", "Sun Jan  4 16:29:06 2004",
-              "Thu, 12 Feb 2026 02:14:00 Etc/GMT", "", "t", "T12"]
-    for value in dates:
-        assert feedparser_date(value) == _parse_date(value), value
+              "Thu, 12 Feb 2026 02:14:00 Etc/GMT", "", "t", "T12", "2026-02-12T02:14:00.5+09:30",
+              "2026-02-12t02:14:00z", "2026-02-30T02:14:00Z", "0001-01-01T00:30:00+01:00",
+              "2026-02-12T02:14:00+24:00", "2026-02-12T24:00:00Z"]
+    content = rss_items(*(f"<title>t</title><link>https://x.com/</link><pubDate>{escape(value)}"
+                          "</pubDate>" for value in dates))
+    assert assert_same(content, "https://x.com/f", CONTENT_TYPES[0])
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+            + "".join(f'<entry><title>t</title><link href="https://x.com/"/><published>'
+                      f"{escape(value)}</published><updated>2026-02-12T02:14:00Z</updated></entry>"
+                      for value in dates) + "</feed>").encode()
+    assert assert_same(atom, "https://x.com/f", "application/atom+xml")
+
+
+# Text of the kinds the values' rules treat specially: entities, markup-looking text, white
+# space, non-ASCII and mojibake, C1 controls, CDATA, relative and odd links, odd dates.
+_PIECES = st.sampled_from([
+    "China", " ", "  ", "\t", "\n", "&amp;", "&lt;b&gt;", "&lt;/i&gt;", "&#8217;", "é", "Ã©",
+    "\u0093", "\u00a0", "\u2028", "<![CDATA[a&b<c>]]>", "&quot;", "-", " - Reuters", "Reuters",
+])
+_TEXT = st.lists(st.one_of(_PIECES, st.text(alphabet="abcXYZ019 .,'", max_size=6)),
+                 max_size=6).map("".join)
+_LINKS = st.sampled_from([
+    "https://news.google.com/rss/articles/CBMi?oc=5", " https://x.com/a ", "/relative/path",
+    "HTTPS://X.com/a?b=1&amp;amp;c=2", "https://x.com/a#frag", "javascript:alert(1)", "",
+    "https://x.com/\u00e9", "http://[::1/a", "https://x.com/a b",
+])
+_DATES = st.sampled_from([
+    "Thu, 12 Feb 2026 02:14:00 GMT", "12 Feb 2026 10:00:00 +0800", "Mon, 32 Feb 2026 10:00:00 GMT",
+    "2026-02-12T10:00:00Z", "thu, 12 feb 2026", "", "Thu, 12 Feb 2026 02:14:00 -0530",
+    "Sat, 01 Jan 0001 00:30:00 +0100", "Thu, 12 Feb 2026 02:14:00 +9959",
+])
+GOOGLE_NEWS_ITEM = (
+    '<item><title>{title}</title><link>{link}</link><guid isPermaLink="false">g{n}</guid>'
+    "<pubDate>{date}</pubDate><description>{description}</description>"
+    '<source url="{url}">{source}</source></item>')
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _LINKS, _DATES, _TEXT, _TEXT, _LINKS), min_size=1,
+                max_size=4))
+def test_any_text_in_the_google_news_shape_reads_as_feedparser_reads_it(
+        values: list[tuple[str, str, str, str, str, str]]) -> None:
+    items = "".join(GOOGLE_NEWS_ITEM.format(n=n, title=title, link=link, date=date,
+                                            description=description, source=source,
+                                            url=url.replace("&", "&amp;"))
+                    for n, (title, link, date, description, source, url) in enumerate(values))
+    content = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>"China"'
+               " - Google News</title><link>https://news.google.com/search?q=China</link>"
+               f"{items}</channel></rss>").encode()
+    assert assert_same(content, "https://news.google.com/rss/search?q=China", CONTENT_TYPES[0])
 
 
 def test_not_a_feed_is_reported_the_same_either_way() -> None:

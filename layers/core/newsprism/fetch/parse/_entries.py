@@ -1,8 +1,10 @@
-"""``Entry``: what an article takes from one feed entry, whichever parser read it.
+"""The records the parsers produce: ``Entry`` (what an article takes from one feed entry,
+whichever parser read it) and ``ArticleSource`` (the outlet an article is credited to).
 
-feedparser gives each entry as a dict of many keys; ``fastfeed`` reads the same values
-itself. Both end as an ``Entry``, so that ``feeds`` builds articles from one shape, and
-tests/test_feeds_fast.py compares the two parsers on exactly these fields.
+feedparser gives each entry as a dict of many keys; the lxml reader (``_fast``) reads the
+same values itself. Both end as an ``Entry``, so that ``_feeds`` builds articles from one
+shape, and tests/fetch/parse/test_feeds_fast.py compares the two parsers on exactly these
+fields.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import Any, NamedTuple
 class Entry(NamedTuple):
     """One entry's values as feedparser leaves them (before our own normalization).
 
-    A NamedTuple: a fetch builds one per entry, tens of thousands, and a tuple is the
-    cheapest record Python builds.
+    A NamedTuple: a fetch builds one per entry, and a tuple is the cheapest record Python
+    builds (keyword construction included).
     """
 
     title: str
@@ -28,6 +30,14 @@ class Entry(NamedTuple):
     published: datetime | None  # published, else updated, in UTC; None: no usable date
     summary: str
     summary_type: str
+
+
+class ArticleSource(NamedTuple):
+    """The outlet an article is credited to."""
+
+    name: str
+    url: str  # its home page, "" when unknown
+    from_entry: bool  # named by the entry's own <source>, not by the channel
 
 
 def from_feedparser(entry: Any) -> Entry:
@@ -63,12 +73,6 @@ def utc_datetime(moment: Any) -> datetime | None:
     them.
     """
     try:
-        year, month, day, hour, minute, second = moment[:6]
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except (ValueError, TypeError):
-        pass
-    try:
         return datetime.fromtimestamp(calendar.timegm(moment), UTC)
     except (ValueError, OverflowError, OSError, TypeError):
         return None
-

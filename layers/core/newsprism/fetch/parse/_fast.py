@@ -1,14 +1,14 @@
 """A fast path for the feeds fetched most: well-formed RSS 2.0 and Atom 1.0 in UTF-8.
 
-feedparser is thorough and slow: 1,000 to 2,000 Google News items a second here
-(bench/fetch_bench.py), so 200 feeds of 100 items cost 10 to 20 seconds of CPU. ``extract``
-reads the same documents with lxml and returns the channel as feedparser would for the keys
-``feeds.py`` reads (``title``, ``title_detail.type``, ``link``) and each entry as the
-``entries.Entry`` that feedparser's entry gives; Google News's items are read in bulk
-(``fastfeed_bulk``). Each rule follows feedparser 6 (``mixin.py`` ``pop``,
-``namespaces/_base.py``), reusing its helpers where they decide a value (the per-value rules
-are in ``fastfeed_values``); tests/test_feeds_fast.py holds both paths to the same entries
-and articles on feedparser's own test corpus and on Google News feeds.
+feedparser is thorough and slow: a production-shaped fetch invocation (one topic, two Google
+News feeds of 100 items) costs seven times the CPU through feedparser alone that it costs
+with this reader (bench/fetch_invocation.py). ``extract`` reads the same documents with lxml
+and returns the channel as feedparser would for the keys ``_feeds`` reads (``title``,
+``title_detail.type``, ``link``) and each entry as the ``Entry`` that feedparser's entry
+gives. Each rule follows feedparser 6 (``mixin.py`` ``pop``, ``namespaces/_base.py``); the
+per-value rules are in ``_fast_values``, the dates in ``_dates``. tests/fetch/parse/
+test_feeds_fast.py holds both paths to the same entries and articles on feedparser's own
+test corpus and on Google News feeds.
 
 The shape handled is deliberately narrow; for anything else (other formats or encodings,
 a DOCTYPE, ``xml:base``, unknown elements or namespaces, markup inside text, repeated
@@ -22,29 +22,29 @@ from __future__ import annotations
 import codecs
 import re
 import threading
-from typing import Any
+from typing import Any, NamedTuple
 
-from feedparser.mixin import _FeedParserMixin
-from feedparser.urls import _urljoin
 from lxml import etree
 
-from newsprism.fetch.parse import _fast_bulk as fastfeed_bulk
-from newsprism.fetch.parse._entries import Entry, from_feedparser
+from newsprism.fetch.parse import _dates as dates
+from newsprism.fetch.parse._entries import Entry
 from newsprism.fetch.parse._fast_values import (
     AMPERSAND_NAME,
     LANG,
+    ItemTexts,
     Unsure,
     base_uri,
     check_single,
     child_elements,
     element_attributes,
     element_text,
-    feedparser_date,
     feedparser_join,
     finish,
+    map_content_type,
     rss_entry,
     title_fields,
     typed_text,
+    urljoin,
 )
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -172,9 +172,7 @@ def _rss(root: Any, base: str) -> Extracted:
         raise Unsure
     channel: dict[str, Any] = {}
     items = []
-    entries = fastfeed_bulk.google_news_items(children[0], base)
-    elements = (child_elements(children[0]) if entries is None
-                else fastfeed_bulk.channel_elements(children[0]))
+    elements = child_elements(children[0])
     check_single(elements, lambda tag: tag != "item" and tag != "category" and tag != f"{_A}link")
     for element in elements:
         tag = element.tag
@@ -204,14 +202,15 @@ def _rss(root: Any, base: str) -> Extracted:
             element_text(element, _CLOUD_ATTRIBUTES if tag == "cloud" else frozenset())
         else:
             raise Unsure
-    if entries is None:
-        entries = [_rss_item(item, base) for item in items]
-    return channel, entries
+    texts = [_rss_item(item) for item in items]
+    published = dates.read([None if text.published is None else text.published.strip()
+                            for text in texts])
+    return channel, [rss_entry(base, text, dates.utc(moment))
+                     for text, moment in zip(texts, published, strict=True)]
 
 
-def _rss_item(item: Any, base: str) -> Entry:
-    """One item's entry, for items of any other shape than ``fastfeed_bulk`` reads: it
-    checks each child once, then reads the few it needs by name."""
+def _rss_item(item: Any) -> ItemTexts:
+    """One item's texts: each child is checked once, then the few needed are read by name."""
     if item.keys():
         raise Unsure  # rdf:about, CDF's lastmod and href all feed into the entry
     children: dict[str, Any] = {}
@@ -230,8 +229,8 @@ def _rss_item(item: Any, base: str) -> Entry:
             children[tag] = element
     guid = children.get("guid")
     source = children.get("source")
-    return rss_entry(
-        base, title=_text_of(children.get("title")), link=_text_of(children.get("link")),
+    return ItemTexts(
+        title=_text_of(children.get("title")), link=_text_of(children.get("link")),
         guid=None if guid is None else (guid.text or "", guid.get("isPermaLink", "true") == "true"),
         description=_text_of(children.get("description")),
         published=_text_of(children.get("pubDate")),
@@ -250,7 +249,7 @@ _PERSON_CHILDREN = frozenset({f"{_A}name", f"{_A}email", f"{_A}uri"})
 def _atom(root: Any, base: str) -> Extracted:
     element_attributes(root, frozenset())  # a version attribute means Atom 0.3
     channel: dict[str, Any] = {}
-    entries = []
+    entries: list[_AtomEntry] = []
     elements = child_elements(root)
     check_single(elements, lambda tag: tag not in (f"{_A}entry", f"{_A}link", f"{_A}category",
                                                    f"{_A}author", f"{_A}contributor"))
@@ -258,7 +257,7 @@ def _atom(root: Any, base: str) -> Extracted:
     for element in elements:
         tag = element.tag
         if tag == f"{_A}entry":
-            entries.append(from_feedparser(_atom_entry(element, base)))
+            entries.append(_atom_entry(element, base))
         elif tag == f"{_A}title":
             value, kind = typed_text(element, "text")
             _set_title(channel, value, kind, atom=True)
@@ -277,10 +276,30 @@ def _atom(root: Any, base: str) -> Extracted:
                 raise Unsure
     if feed_id is not None:
         channel.setdefault("link", feed_id)  # as an entry's, the feed's id stands in
-    return channel, entries
+    moments = dates.read([date for entry in entries for date in (entry.published,
+                                                                 entry.updated)])
+    return channel, [
+        Entry(title=entry.title, title_type=entry.title_type, link=entry.link, source=None,
+              # feedparser's entry is dated when it was published, else when updated.
+              published=dates.utc(published if published is not None else updated),
+              summary=entry.summary, summary_type=entry.summary_type)
+        for entry, published, updated in zip(entries, moments[::2], moments[1::2],
+                                             strict=True)]
 
 
-def _atom_entry(entry_element: Any, base: str) -> dict[str, Any]:
+class _AtomEntry(NamedTuple):
+    """An Atom entry's values; its dates as written (None: no such element)."""
+
+    title: str
+    title_type: str
+    link: str
+    published: str | None
+    updated: str | None
+    summary: str
+    summary_type: str
+
+
+def _atom_entry(entry_element: Any, base: str) -> _AtomEntry:
     element_attributes(entry_element, frozenset())
     entry: dict[str, Any] = {}
     elements = child_elements(entry_element)
@@ -297,9 +316,9 @@ def _atom_entry(entry_element: Any, base: str) -> dict[str, Any]:
         elif tag == f"{_A}id":
             entry_id = _id(element, base)
         elif tag == f"{_A}published":
-            entry["published_parsed"] = feedparser_date(finish(element_text(element)))
+            entry["published"] = element_text(element)
         elif tag == f"{_A}updated":
-            entry["updated_parsed"] = feedparser_date(finish(element_text(element)))
+            entry["updated"] = element_text(element)
         elif tag == f"{_A}summary":
             value, kind = typed_text(element, "text")
             entry["summary"] = finish(value)
@@ -317,7 +336,14 @@ def _atom_entry(entry_element: Any, base: str) -> dict[str, Any]:
         entry.setdefault("summary", content)
     if entry_id is not None:
         entry.setdefault("link", entry_id)
-    return entry
+    title_detail = entry.get("title_detail", {})
+    summary_detail = entry.get("summary_detail", {})
+    return _AtomEntry(
+        title=entry.get("title", ""), title_type=title_detail.get("type", "text/plain"),
+        link=entry.get("link", ""), published=entry.get("published"),
+        updated=entry.get("updated"), summary=entry.get("summary", ""),
+        # A summary copied from the content carries no type: feedparser's default.
+        summary_type=summary_detail.get("type", "text/html"))
 
 
 def _set_title(context: dict[str, Any], value: str, kind: str, atom: bool) -> None:
@@ -332,8 +358,8 @@ def _atom_link(element: Any, base: str, context: dict[str, Any]) -> None:
         raise Unsure  # without href, feedparser reads the element's text as the link
     rel = attributes.get("rel", "alternate").lower()
     kind = attributes.get("type", "application/atom+xml" if rel == "self" else "text/html")
-    if rel == "alternate" and _FeedParserMixin.map_content_type(kind.lower()) in _HTML_TYPES:
-        context["link"] = _urljoin(base, attributes["href"])
+    if rel == "alternate" and map_content_type(kind) in _HTML_TYPES:
+        context["link"] = urljoin(base, attributes["href"])
 
 
 def _id(element: Any, base: str) -> str:

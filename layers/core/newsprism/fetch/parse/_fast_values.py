@@ -1,27 +1,23 @@
-"""How feedparser leaves each value it reads (``mixin.py`` ``pop()``), for the lxml fast path.
+"""How feedparser leaves each value it reads (``mixin.py`` ``pop()``), for the lxml reader.
 
-Every rule here copies feedparser 6, or calls its own helper, so that ``fastfeed`` yields the
-values feedparser would; tests/test_feeds_fast.py checks them against feedparser.
+Every rule here copies feedparser 6 (the module and function each copies are named), so
+that ``_fast`` yields the values feedparser would without importing any of its private
+names (issue 18: each was a break waiting for a feedparser release). The copies are held to
+feedparser by tests/fetch/parse/test_feeds_fast.py, which compares the two parsers field by
+field on feedparser's own test corpus and on Google News feeds, through ``feedparser.parse``.
 """
 
 from __future__ import annotations
 
-import calendar
 import contextlib
+import html.entities
 import re
-import time
+import urllib.parse
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from feedparser.datetimes import _parse_date
-from feedparser.datetimes.rfc822 import _parse_date_rfc822
-from feedparser.html import _cp1252
-from feedparser.mixin import _FeedParserMixin
-from feedparser.urls import _urljoin, make_safe_absolute_uri
-
-from newsprism.fetch.parse._entries import Entry, utc_datetime
-from newsprism.fetch.parse._links import google_news_article
+from newsprism.fetch.parse._entries import Entry
 
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # feedparser's repair of "&amp;name;" left in links by double escaping
@@ -35,16 +31,74 @@ class Unsure(Exception):
     """The document is outside the fast path's shape: feedparser decides."""
 
 
+# urls.py ACCEPTABLE_URI_SCHEMES
+_ACCEPTABLE_URI_SCHEMES = frozenset({
+    "file", "ftp", "gopher", "h323", "hdl", "http", "https", "imap", "magnet", "mailto", "mms",
+    "news", "nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip", "sips",
+    "snews", "svn", "svn+ssh", "telnet", "wais", "aim", "callto", "cvs", "facetime", "feed",
+    "git", "gtalk", "irc", "ircs", "irc6", "itms", "msnim", "skype", "ssh", "smb", "ymsg"})
+# urls.py _urifixer ("+-." is the range from "+" to ".", as there)
+_URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+# html.py _cp1252: the C1 range read as Windows-1252, but for its five unassigned bytes
+_CP1252 = {code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0)
+           if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+# sanitizer.py _HTMLSanitizer.acceptable_elements, the tags looks_like_html accepts
+_HTML_ELEMENT_NAMES = """
+    a abbr acronym address area article aside audio b big blockquote br button canvas caption
+    center cite code col colgroup command datagrid datalist dd del details dfn dialog dir div
+    dl dt em event-source fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 header
+    hr i img input ins kbd keygen label legend li m map menu meter multicol nav nextid noscript
+    ol optgroup option output p pre progress q s samp section select small sound source spacer
+    span strike strong sub sup table tbody td textarea tfoot th thead time tr tt u ul var video
+"""
+_HTML_ELEMENTS = frozenset(_HTML_ELEMENT_NAMES.split())
+_CLOSE_TAG = re.compile(r"</(\w+)>")
+_ENTITY = re.compile(r"&#?\w+;")
+_TAG_NAME = re.compile(r"</?(\w+)")
+_ENTITY_NAME = re.compile(r"&(\w+);")
+
+
+def urljoin(base: str, uri: str) -> str:
+    """urls.py ``_urljoin``: urllib's join, after collapsing the slashes after a scheme's
+    "://" (feedparser's repair of "http:///x"); "" where urllib refuses the URL."""
+    uri = _URI_FIXER.sub(r"\1\3", uri)
+    try:
+        return urllib.parse.urljoin(base, uri)
+    except ValueError:
+        return ""
+
+
 def base_uri(feed_url: str) -> str:
     """The base feedparser resolves links against: the content-location, passed through
-    ``make_safe_absolute_uri`` once per element level (stable after a few)."""
+    ``make_safe_absolute_uri`` (urls.py) once per element level (stable after a few)."""
     base = feed_url
     for _ in range(4):
-        following = (make_safe_absolute_uri(base, base) or base) if base else _urljoin("", "")
+        if not base:
+            break
+        joined = urljoin(base, base)
+        safe = joined if joined.strip().split(":", 1)[0] in _ACCEPTABLE_URI_SCHEMES else ""
+        following = safe or base
         if following == base:
             break
         base = following
     return base
+
+
+def map_content_type(content_type: str) -> str:
+    """mixin.py ``map_content_type``: Atom's short type names as media types."""
+    content_type = content_type.lower()
+    return {"text": "text/plain", "plain": "text/plain", "html": "text/html",
+            "xhtml": "application/xhtml+xml"}.get(content_type, content_type)
+
+
+def looks_like_html(text: str) -> bool:
+    """mixin.py ``looks_like_html``: feedparser's guess that an RSS title is HTML: a close
+    tag or an entity, only tags its sanitizer knows, only entities HTML defines."""
+    if not (_CLOSE_TAG.search(text) or _ENTITY.search(text)):
+        return False
+    if any(tag.lower() not in _HTML_ELEMENTS for tag in _TAG_NAME.findall(text)):
+        return False
+    return all(name in html.entities.entitydefs for name in _ENTITY_NAME.findall(text))
 
 
 # An absolute http(s) URL that urllib's urljoin returns unchanged: printable ASCII, no
@@ -56,81 +110,11 @@ _SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?"
 
 
 def feedparser_join(base: str, uri: str) -> str:
-    """feedparser's ``_urljoin(base, uri)`` for a link (an empty one is left alone), without
-    the cost of urllib for the common absolute URL it would not change."""
-    if not uri or google_news_article(uri) is not None or _SIMPLE_URL.fullmatch(uri):
+    """``urljoin(base, uri)`` for a link (an empty one is left alone), without the cost of
+    urllib for the common absolute URL it would not change."""
+    if not uri or _SIMPLE_URL.fullmatch(uri):
         return uri
-    return str(_urljoin(base, uri))
-
-
-# The RFC 822 date as nearly every RSS feed writes it ("Thu, 12 Feb 2026 04:00:00 GMT", or
-# with a numeric zone), read without feedparser's general parser, which costs several times
-# more; any other spelling goes to feedparser.
-_RFC822_COMMON = re.compile(
-    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4}) "
-    r"([0-9]{2}:[0-9]{2}:[0-9]{2}) (?:GMT|([+-][0-9]{4}))")
-_MONTHS = {name: f"{number:02d}" for number, name in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
-
-
-def feedparser_date(value: str) -> Any:
-    """feedparser's ``_parse_date``. Its first handler (W3C-DTF) rejects any value starting
-    with a letter, so RFC 822 dates ("Thu, 12 Feb 2026 …") go straight to its second."""
-    common = _rfc822_common(value)
-    return _any_date(value) if common is None else utc_struct_time(common)
-
-
-def feedparser_moment(value: str) -> datetime | None:
-    """``feedparser_date`` as ``Entry.published`` holds it, without the detour through a
-    ``struct_time`` for the common RFC 822 date."""
-    common = _rfc822_common(value)
-    if common is not None:
-        return common
-    parsed = _any_date(value)
-    return None if parsed is None else utc_datetime(parsed)
-
-
-def _any_date(value: str) -> Any:
-    """``feedparser_date`` of a value outside the common RFC 822 shape."""
-    if value[:1].isalpha():
-        try:
-            parsed = _parse_date_rfc822(value)
-        except (KeyError, OverflowError, ValueError, AttributeError):
-            parsed = None
-        if parsed and len(parsed) == 9:
-            return parsed
-    return _parse_date(value)
-
-
-def _rfc822_common(value: str) -> datetime | None:
-    """The UTC moment of a date in the common RFC 822 shape; None for any other shape, and
-    for an impossible date (feedparser decides what that is)."""
-    common = _RFC822_COMMON.fullmatch(value)
-    if common is None:
-        return None
-    day, month, year, clock, zone = common.groups()
-    # One C call instead of six int()s; it refuses the same impossible dates. An aware
-    # datetime is built directly: .replace(tzinfo=) would cost four times as much.
-    stamp = f"{year}-{_MONTHS[month]}-{day if len(day) == 2 else '0' + day}T{clock}"
-    try:
-        if zone is None:
-            return datetime.fromisoformat(f"{stamp}+00:00")
-        return datetime.fromisoformat(f"{stamp}{zone[:3]}:{zone[3:]}").astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-_DAYS_BEFORE_MONTH = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
-
-
-def utc_struct_time(moment: datetime) -> time.struct_time:
-    """``moment.utctimetuple()`` of a datetime in UTC (naive or aware), at a third of its
-    cost here."""
-    year, month, day = moment.year, moment.month, moment.day
-    day_of_year = _DAYS_BEFORE_MONTH[month] + day + (month > 2 and calendar.isleap(year))
-    return time.struct_time((year, month, day, moment.hour, moment.minute, moment.second,
-                             moment.weekday(), day_of_year, 0))
+    return urljoin(base, uri)
 
 
 def finish(text: str) -> str:
@@ -140,7 +124,7 @@ def finish(text: str) -> str:
         return text
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = text.encode("iso-8859-1").decode("utf-8")
-    return text.translate(_cp1252) if _C1.search(text) else text
+    return text.translate(_CP1252) if _C1.search(text) else text
 
 
 def element_text(element: Any, allowed: frozenset[str] = frozenset()) -> str:
@@ -176,7 +160,7 @@ def title_fields(value: str, kind: str, atom: bool) -> tuple[str, str]:
     from the text itself."""
     # (looks_like_html wants a close tag or an entity: without "<" or "&" it says no)
     if (not atom and kind == "text/plain" and ("<" in value or "&" in value)
-            and _FeedParserMixin.looks_like_html(value)):
+            and looks_like_html(value)):
         kind = "text/html"
     return finish(value), kind
 
@@ -196,28 +180,38 @@ def check_single(children: list[Any], tags: Callable[[str], bool]) -> None:
             seen.add(child.tag)
 
 
-def rss_entry(base: str, title: str | None, link: str | None, guid: tuple[str, bool] | None,
-              description: str | None, published: str | None,
-              source: tuple[str, str | None] | None) -> Entry:
-    """The entry feedparser makes of an RSS 2.0 item from the text of its elements (None:
-    the element is absent): ``guid`` is (text, isPermaLink), ``source`` (text, url)."""
+class ItemTexts(NamedTuple):
+    """The text of each element of an RSS item that feedparser's entry reads (None: the
+    item has no such element); ``guid`` with its isPermaLink, ``source`` with its url."""
+
+    title: str | None
+    link: str | None
+    guid: tuple[str, bool] | None
+    description: str | None
+    published: str | None
+    source: tuple[str, str | None] | None
+
+
+def rss_entry(base: str, item: ItemTexts, published: datetime | None) -> Entry:
+    """The entry feedparser makes of an RSS 2.0 item with these texts; ``published`` is its
+    pubDate as ``_dates`` read it."""
     title_value, title_type = "", "text/plain"
-    if title is not None:
-        title_value, title_type = title_fields(title.strip(), "text/plain", atom=False)
+    if item.title is not None:
+        title_value, title_type = title_fields(item.title.strip(), "text/plain", atom=False)
     link_value = ""
-    if link is not None:
-        link_value = finish(feedparser_join(base, link.strip()))
+    if item.link is not None:
+        link_value = finish(feedparser_join(base, item.link.strip()))
         if "&" in link_value:
             link_value = AMPERSAND_NAME.sub(r"&\g<1>", link_value.replace("&amp;", "&"))
-    elif guid is not None and guid[1]:
+    elif item.guid is not None and item.guid[1]:
         # A permalink guid (the default) is the entry's link if it has no <link>.
-        link_value = finish(feedparser_join(base, guid[0].strip()))
-    source_value = None
-    if source is not None:
+        link_value = finish(feedparser_join(base, item.guid[0].strip()))
+    source = None
+    if item.source is not None:
         # The url attribute as given; a missing one is no href.
-        source_value = (finish(source[0].strip()), source[1] or "")
-    # Positional, in Entry's field order: keywords would cost half as much again.
+        source = (finish(item.source[0].strip()), item.source[1] or "")
     return Entry(
-        title_value, title_type, link_value, source_value,
-        None if published is None else feedparser_moment(finish(published.strip())),
-        "" if description is None else finish(description.strip()), "text/html")
+        title=title_value, title_type=title_type, link=link_value, source=source,
+        published=published,
+        summary="" if item.description is None else finish(item.description.strip()),
+        summary_type="text/html")

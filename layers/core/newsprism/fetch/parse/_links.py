@@ -7,8 +7,8 @@ reached through two feeds gets one id.
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 # Query parameters that only say how a reader arrived, never which page they get.
@@ -17,55 +17,33 @@ TRACKING_PARAMS = frozenset({
     "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok",
 })
 TRACKING_PREFIXES = ("utm_",)
-# Google News article links carry ``?oc=5`` and sometimes the edition (``hl``, ``gl``,
-# ``ceid``). They pick Google's UI, not the article (the path encodes the article), so they
-# are left out of the id: the same story seen through two editions gets one id.
-HOST_TRACKING_PARAMS = {"news.google.com": frozenset({"oc", "hl", "gl", "ceid"})}
+# More parameters to drop, by host: a site's own UI parameters (``_google_news.UI_PARAMS``).
+DroppedByHost = Mapping[str, frozenset[str]]
+_NO_PARAMS: frozenset[str] = frozenset()
+_NONE: DroppedByHost = {}
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 controls (Unicode category Cc)
 
 # An http(s) URL whose parts can be read without urllib: lower-case host without port or
-# user, printable ASCII only. urlsplit would split it the same way (tests/test_feeds.py
-# holds the two to the same canonical form); every other URL takes urlsplit.
+# user, printable ASCII only. urlsplit would split it the same way; every other URL takes
+# urlsplit.
 _PLAIN_URL = re.compile(r'(https?)://([a-z0-9.-]+)(/[!"$->@-~]*)?(?:\?([!"$-~]*))?(?:#[!-~]*)?')
 
 
-# A Google News article link, the link of most articles: this prefix, a token of base64url
-# characters, Google's "?oc=5". Seen often enough to be read without the URL patterns.
-_GOOGLE_NEWS_ARTICLE = "https://news.google.com/rss/articles/"
-_GOOGLE_NEWS_QUERY = "?oc=5"
-_BASE64URL = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-# Cached: each article link is checked twice, by feedparser's rules (fastfeed_values.
-# feedparser_join) and then by ours (article_link), within the parse of one feed.
-@functools.lru_cache(maxsize=1024)
-def google_news_article(url: str) -> str | None:
-    """``canonical_url`` of a Google News article link of exactly that shape (which both
-    ``_PLAIN_URL`` and feedparser take as it is); None for any other URL."""
-    if url.startswith(_GOOGLE_NEWS_ARTICLE) and url.endswith(_GOOGLE_NEWS_QUERY):
-        token = url[len(_GOOGLE_NEWS_ARTICLE): -len(_GOOGLE_NEWS_QUERY)]
-        # bytes.translate deletes the token's characters in one pass, several times faster
-        # than a pattern tests them; anything left is not base64url.
-        if token and not token.encode().translate(None, _BASE64URL):
-            return url[: -len(_GOOGLE_NEWS_QUERY)]  # "oc": HOST_TRACKING_PARAMS
-    return None
-
-
-@functools.lru_cache(maxsize=4096)  # outlets' home pages recur in every feed
-def canonical_url(url: str) -> str:
+def canonical_url(url: str, dropped_by_host: DroppedByHost = _NONE) -> str:
     """The form of an article URL that its id is computed from.
 
     Lower-cases scheme and host, drops the default port, an empty path becomes ``/``
     (RFC 3986 §6.2.3), drops the fragment and tracking parameters (``TRACKING_PARAMS``,
-    ``utm_*``, and ``HOST_TRACKING_PARAMS`` for their host). Other query parameters keep
-    their order and spelling. Raises ``ValueError`` for a URL that is not http(s).
+    ``utm_*``, and those ``dropped_by_host`` names for the URL's host). Other query
+    parameters keep their order and spelling. Raises ``ValueError`` for a URL that is not
+    http(s).
     """
     url = url.strip()
-    return _canonical(url, _PLAIN_URL.fullmatch(url))
+    return _canonical(url, _PLAIN_URL.fullmatch(url), dropped_by_host)
 
 
-def _canonical(url: str, plain: re.Match[str] | None) -> str:
+def _canonical(url: str, plain: re.Match[str] | None, dropped_by_host: DroppedByHost) -> str:
     """``canonical_url`` of a stripped URL, given ``_PLAIN_URL``'s match of it."""
     if plain is not None:
         scheme, host, path, query = plain.groups("")
@@ -80,15 +58,11 @@ def _canonical(url: str, plain: re.Match[str] | None) -> str:
         if not host or host.startswith(":"):
             raise ValueError(f"URL has no host: {url!r}")
     if query:
-        dropped = HOST_TRACKING_PARAMS.get(host, frozenset())
-        if "&" not in query:  # one parameter (Google News's "oc=5"): no splitting, no joining
-            if _is_tracking(query.partition("=")[0].lower(), dropped):
-                query = ""
-        else:
-            query = "&".join(
-                pair for pair in query.split("&")
-                if pair and not _is_tracking(pair.partition("=")[0].lower(), dropped)
-            )
+        dropped = dropped_by_host.get(host, _NO_PARAMS)
+        query = "&".join(
+            pair for pair in query.split("&")
+            if pair and not _is_tracking(pair.partition("=")[0].lower(), dropped)
+        )
     # As urlunsplit joins them (its path after a host is empty or starts with "/").
     return f"{scheme}://{netloc}{path or '/'}{'?' if query else ''}{query}"
 
@@ -108,26 +82,21 @@ def _netloc(scheme: str, netloc: str) -> str:
     return f"{userinfo}{at}{host.lower()}"
 
 
-def article_link(url: str) -> tuple[str, str] | None:
-    """An entry's link as we store it (``http_url``) and its canonical form; None where it
-    is not an absolute http(s) URL. Not cached, unlike ``canonical_url``: one fetch seldom
-    sees an article's link twice, and a cache of them only costs. (A Google News link is
-    found in ``google_news_article``'s cache, where feedparser's rules left it.)"""
+def article_link(url: str, dropped_by_host: DroppedByHost = _NONE) -> tuple[str, str] | None:
+    """An entry's link as we store it (``http_url``) and its canonical form
+    (``canonical_url``); None where it is not an absolute http(s) URL."""
     url = url.strip()
-    google = google_news_article(url)
-    if google is not None:
-        return url, google
     plain = _PLAIN_URL.fullmatch(url)
     if plain is not None:  # printable ASCII without spaces: nothing to check or replace
-        return url, _canonical(url, plain)
+        return url, _canonical(url, plain, dropped_by_host)
     if _CONTROL.search(url):
         return None
     try:
-        canonical = _canonical(url, None)
+        canonical = _canonical(url, None, dropped_by_host)
     except ValueError:
         return None
     link = url.replace(" ", "%20")  # as browsers do (WHATWG URL); a raw space breaks links
-    return link, canonical if link == url else canonical_url(link)
+    return link, canonical if link == url else canonical_url(link, dropped_by_host)
 
 
 def http_url(url: str) -> str | None:

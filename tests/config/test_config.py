@@ -90,6 +90,16 @@ def test_durations(duration: str, expected: timedelta) -> None:
      "topics.toml: settings.attribution: must be one of 'feed', 'source', got 'outlet'"),
     (('countries = ["US"]', 'countries = ["USA"]'),
      "topics.toml: topics[us-china].perspectives[0].countries[0]: expected an ISO 3166-1"),
+    # Shaped like a code but assigned to no country: no outlet could ever match (issue 19).
+    (('countries = ["US"]', 'countries = ["UK"]'),
+     "topics.toml: topics[us-china].perspectives[0].countries[0]: 'UK' is not an ISO 3166-1 "
+     "alpha-2 country code (did you mean GB?)"),
+    (('countries = ["US"]', 'countries = ["EU"]'),
+     "topics.toml: topics[us-china].perspectives[0].countries[0]: 'EU' is not an ISO 3166-1 "
+     "alpha-2 country code (the EU is not a country: list its member states (AT, BE,"),
+    (('countries = ["US"]', 'countries = ["XX"]'),
+     "topics.toml: topics[us-china].perspectives[0].countries[0]: 'XX' is not an ISO 3166-1 "
+     "alpha-2 country code"),
     (('id = "us-china"', 'id = "US China"'), "topics.toml: topics[0].id: 'US China' is not a valid id"),
     (('url = "https://example.com/feed.xml"', 'url = "file:///etc/passwd"'),
      "topics.toml: topics[us-china].feeds[0].url: only http and https URLs are fetched"),

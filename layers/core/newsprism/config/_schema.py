@@ -28,6 +28,7 @@ from newsprism.config._model import (
     url_scheme,
 )
 from newsprism.documents import TOPIC_ID
+from newsprism.outlets import country_problem
 
 T = TypeVar("T")
 
@@ -268,6 +269,10 @@ class _Reader:
         code = self.typed(value, key, str)
         if not re.fullmatch(r"[A-Z]{2}", code):
             raise self.fail(key, f"expected an ISO 3166-1 alpha-2 code like \"US\", got {code!r}")
+        # An unassigned code (UK, EU) would match no outlet, and every article would keep its
+        # feed's side unnoticed (issue 19).
+        if problem := country_problem(code):
+            raise self.fail(key, problem)
         return code
 
     def identifier(self, table: dict[str, Any], key: str, pattern: re.Pattern[str],

@@ -27,6 +27,22 @@ MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW
 RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
 TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"""
 _COUNTRIES = frozenset(_ISO_3166_ALPHA_2.split())
+COUNTRY_CODES = _COUNTRIES
+# Codes people write that ISO 3166-1 does not assign, and what they mean.
+_NOT_ISO = {
+    "UK": "did you mean GB?",
+    "EU": "the EU is not a country: list its member states (AT, BE, BG, CY, CZ, DE, DK, EE, "
+          "ES, FI, FR, GR, HR, HU, IE, IT, LT, LU, LV, MT, NL, PL, PT, RO, SE, SI, SK)",
+    "EL": "did you mean GR?",
+}
+
+
+def country_problem(code: str) -> str | None:
+    """Why ``code`` is not an ISO 3166-1 alpha-2 country code, None when it is one."""
+    if code in _COUNTRIES:
+        return None
+    hint = _NOT_ISO.get(code, "")
+    return f"{code!r} is not an ISO 3166-1 alpha-2 country code" + (f" ({hint})" if hint else "")
 # A host name of at least two labels (RFC 1123 labels), lower case, ending in an alphabetic TLD.
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _KEYS = ("name", "country", "domains", "aliases", "state_affiliated")

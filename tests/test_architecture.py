@@ -41,7 +41,7 @@ def imported(name: str) -> Iterator[tuple[int, str]]:
     first whatever the child imports.
     """
     known = modules()
-    package = name if modules()[name].name == "__init__.py" else name.rpartition(".")[0]
+    package = owning_package(name)
     for node in ast.walk(tree(known[name])):
         if isinstance(node, ast.Import):
             for alias in node.names:

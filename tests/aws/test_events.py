@@ -16,10 +16,10 @@ from newsprism.aws._events import (
     object_events,
     object_keys,
     object_version,
-    parse_stage_key,
     scheduled_run_id,
     topic_messages,
 )
+from newsprism.documents import CLASSIFIED, parse_daily_key
 
 EVENTS = Path(__file__).resolve().parents[2] / "infra" / "events"
 
@@ -75,12 +75,11 @@ def test_an_event_without_an_object_is_refused(event: dict[str, Any]) -> None:
         object_keys(event)
 
 
-# -- parse_stage_key ---------------------------------------------------------------------
+# -- parse_daily_key ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("prefix", ["classified", "classified/"])
-def test_stage_key_gives_topic_and_date(prefix: str) -> None:
-    assert parse_stage_key("classified/us-china/2026-02-12.json", prefix) == (
+def test_stage_key_gives_topic_and_date() -> None:
+    assert parse_daily_key("classified/us-china/2026-02-12.json", CLASSIFIED) == (
         "us-china", "2026-02-12")
 
 
@@ -98,7 +97,7 @@ def test_stage_key_gives_topic_and_date(prefix: str) -> None:
 ])
 def test_a_key_of_another_shape_is_refused_by_name(key: str) -> None:
     with pytest.raises(ValueError) as raised:
-        parse_stage_key(key, "classified")
+        parse_daily_key(key, CLASSIFIED)
     assert repr(key) in str(raised.value)
 
 

@@ -25,11 +25,12 @@ from newsprism.config import (
     parse_config,
 )
 from newsprism.documents import _raw as models
+from newsprism.documents import feed_state_key
 from newsprism.documents._raw import FeedReport, RawRun
 from newsprism.fetch import _state as fetch_state
 from newsprism.fetch._http import PER_HOST, FetchError
 from newsprism.fetch._stage import ACCEPT, _retry, fetch_topics, run_id
-from newsprism.fetch._state import Validators, state_key
+from newsprism.fetch._state import Validators
 from newsprism.serve import running
 from newsprism.store import FileStore
 from tests.conftest import DATA
@@ -398,7 +399,7 @@ def test_validators_are_sent_back_and_304_reports_not_modified(tmp_path: Path) -
     cfg = config(topic(["https://a.example/rss", "https://b.example/rss"]))
     [first], store = run(tmp_path, cfg, server)
     assert [r.status for r in first.feeds] == ["ok", "ok"] and len(first.articles) == 4
-    key = state_key("https://a.example/rss")
+    key = feed_state_key("https://a.example/rss")
     assert models.loads(store.read(key), name=key) == {
         "schema": 1, "url": "https://a.example/rss", "etag": '"v1"',
         "last_modified": LAST_MODIFIED}
@@ -427,7 +428,7 @@ def test_a_changed_feed_replaces_its_validators(tmp_path: Path) -> None:
     server.etag = ""  # the server stops sending validators: nothing left to ask with
     fetch_topics(cfg, cfg.topics, store, NOW + timedelta(hours=2),
                  transport=httpx.MockTransport(server))
-    assert not store.exists(state_key("https://a.example/rss"))
+    assert not store.exists(feed_state_key("https://a.example/rss"))
 
 
 def test_validators_are_kept_only_for_feeds_that_parsed(tmp_path: Path) -> None:
@@ -443,7 +444,7 @@ def test_validators_are_kept_only_for_feeds_that_parsed(tmp_path: Path) -> None:
 def test_a_damaged_state_file_only_costs_a_full_download(tmp_path: Path,
                                                          caplog: pytest.LogCaptureFixture) -> None:
     store = FileStore(tmp_path / "data")
-    store.write(state_key("https://a.example/rss"), b"{not json")
+    store.write(feed_state_key("https://a.example/rss"), b"{not json")
     server = VersionedFeed()
     cfg = config(topic(["https://a.example/rss"]))
     with caplog.at_level(logging.WARNING, logger="newsprism.fetch._state"):

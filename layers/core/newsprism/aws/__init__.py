@@ -6,7 +6,6 @@ from newsprism.aws._events import (
     object_events,
     object_keys,
     object_version,
-    parse_stage_key,
     scheduled_run_id,
     topic_messages,
 )
@@ -27,6 +26,6 @@ from newsprism.aws._runtime import data_store, load_runtime_config, site_store
 __all__ = [
     "Done", "Event", "ItemsFailed", "Powertools", "Resources", "Response", "Skip", "WorkItem",
     "data_store", "dispatch", "event_now", "event_topics", "load_runtime_config", "object_events",
-    "object_keys", "object_version", "parse_stage_key", "powertools", "run_stage",
+    "object_keys", "object_version", "powertools", "run_stage",
     "scheduled_run_id", "site_store", "topic_messages", "work_item",
 ]

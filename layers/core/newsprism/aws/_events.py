@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from newsprism.documents import format_time, parse_daily_key, parse_time
+from newsprism.documents import format_time, parse_time
 
 
 def object_keys(event: Mapping[str, Any]) -> list[str]:
@@ -30,15 +30,6 @@ def object_keys(event: Mapping[str, Any]) -> list[str]:
     if isinstance(detail, Mapping) and isinstance(detail.get("object"), Mapping):
         return [unquote_plus(str(detail["object"]["key"]))]
     raise ValueError("event names no S3 object (expected Records[].s3 or detail.object)")
-
-
-def parse_stage_key(key: str, stage_prefix: str) -> tuple[str, str]:
-    """``("us-china", "2026-02-12")`` for ``classified/us-china/2026-02-12.json``.
-
-    Anything else under the prefix (a stray upload, a ``.tmp`` file) is refused rather than
-    guessed at: the stages compute the key from topic and date and would not find it.
-    """
-    return parse_daily_key(key, stage_prefix.strip("/") + "/")
 
 
 def event_now(event: Mapping[str, Any]) -> datetime:

@@ -62,14 +62,13 @@ from newsprism.aws._events import (
     event_now,
     object_keys,
     object_version,
-    parse_stage_key,
     read_message,
     sqs_bodies,
     topic_messages,
 )
 from newsprism.aws._observability import Powertools, work_item
 from newsprism.aws._runtime import data_store, load_runtime_config, site_store
-from newsprism.documents import CLASSIFIED, DIGESTS
+from newsprism.documents import CLASSIFIED, DIGESTS, parse_daily_key
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -236,7 +235,7 @@ class _Run:
         items: list[WorkItem | Skip] = []
         for key in object_keys(event):
             try:
-                topic, date = parse_stage_key(key, OBJECT_PREFIXES[self.stage])
+                topic, date = parse_daily_key(key, OBJECT_PREFIXES[self.stage])
             except ValueError as exc:
                 items.append(Skip(str(exc)))
                 continue

@@ -49,14 +49,10 @@ def from_response(url: str, headers: httpx.Headers) -> Validators:
                       last_modified=headers.get("last-modified", "").strip())
 
 
-def state_key(url: str) -> str:
-    return documents.feed_state_key(url)
-
-
 def load(store: Store, url: str) -> Validators | None:
     """The stored validators of ``url``, or None. A damaged or foreign state file is ignored
     (logged): the feed is then fetched in full, which is always safe."""
-    key = state_key(url)
+    key = documents.feed_state_key(url)
     try:
         document = documents.loads(store.read(key), name=key)
         validators = Validators(url=str(document["url"]), etag=str(document.get("etag", "")),
@@ -79,7 +75,7 @@ def save(store: Store, validators: Validators) -> None:
     A failure is logged, not raised: the run is stored already, and an old or missing state
     only means a full download next time (an old ETag no longer matches a changed feed).
     """
-    key = state_key(validators.url)
+    key = documents.feed_state_key(validators.url)
     try:
         if validators:
             store.write(key, documents.dumps(validators.to_dict()))

@@ -3,6 +3,7 @@
 from newsprism.outlets._countries import country_name
 from newsprism.outlets._registry import (
     COUNTRY_CODES,
+    KINDS,
     Outlet,
     Registry,
     country_problem,
@@ -11,6 +12,6 @@ from newsprism.outlets._registry import (
 )
 
 __all__ = [
-    "COUNTRY_CODES", "Outlet", "Registry", "country_name", "country_problem", "load_registry",
-    "parse_registry",
+    "COUNTRY_CODES", "KINDS", "Outlet", "Registry", "country_name", "country_problem",
+    "load_registry", "parse_registry",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -45,7 +45,13 @@ def country_problem(code: str) -> str | None:
     return f"{code!r} is not an ISO 3166-1 alpha-2 country code" + (f" ({hint})" if hint else "")
 # A host name of at least two labels (RFC 1123 labels), lower case, ending in an alphabetic TLD.
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_KEYS = ("name", "country", "domains", "aliases", "state_affiliated")
+_KEYS = ("name", "country", "domains", "aliases", "state_affiliated", "kind", "feeds")
+# How an outlet's country relates to its reports (docs/design.md, "Classify"): a newsroom's
+# and a wire service's reports are from its country; an aggregator re-publishes other outlets'
+# reports (MSN, Yahoo News) or contributors from anywhere (Eurasia Review), and an
+# international organisation (UNICEF, NATO, the SCO, Amnesty International) speaks for no
+# one country, so for both the seat's country says nothing about a report's.
+KINDS = ("news", "wire", "aggregator", "international")
 # Article links in Google News feeds are news.google.com redirects: they name no outlet.
 _AGGREGATOR = "news.google.com"
 
@@ -57,6 +63,14 @@ class Outlet:
     domains: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     state_affiliated: bool = False
+    kind: str = "news"  # one of KINDS
+    feeds: tuple[str, ...] = ()  # the outlet's own RSS or Atom feeds, for topics to name
+
+    @property
+    def attributable(self) -> bool:
+        """Whether the outlet's country is the country of its reports: a newsroom's or a wire
+        service's, not an aggregator's or an international organisation's."""
+        return self.kind in ("news", "wire")
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,15 @@ class Registry:
         if found is None and _HOST.match(key):
             found = self._by_host(key)
         return found
+
+    def named(self, name: str) -> Outlet | None:
+        """The outlet called ``name`` (or one of its aliases), case and spacing ignored."""
+        return self.by_name.get(_normalize(name))
+
+    def in_countries(self, countries: Iterable[str]) -> list[Outlet]:
+        """The outlets whose reports are from one of ``countries``, in registry order."""
+        wanted = set(countries)
+        return [o for o in self.outlets if o.country in wanted and o.attributable]
 
     def _by_host(self, host: str) -> Outlet | None:
         if host == _AGGREGATOR or host.endswith("." + _AGGREGATOR):
@@ -148,13 +171,27 @@ def _outlet(table: Any, where: str) -> Outlet:
     state = table.get("state_affiliated", False)
     if not isinstance(state, bool):
         raise ValueError(f"{where}: state_affiliated must be true or false")
-    return Outlet(name, country, tuple(domains), tuple(aliases), state)
+    kind = table.get("kind", "news")
+    if kind not in KINDS:
+        raise ValueError(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    feeds = table.get("feeds", [])
+    if not isinstance(feeds, list) or not all(isinstance(f, str) and _is_http(f) for f in feeds):
+        raise ValueError(f"{where}: feeds must be a list of http(s) URLs")
+    return Outlet(name, country, tuple(domains), tuple(aliases), state, kind, tuple(feeds))
 
 
 def _normalize(name: str) -> str:
     """Case-, spacing- and apostrophe-insensitive: "People’s  Daily" ~ "people's daily"."""
     text = unicodedata.normalize("NFKC", name).replace("\u2019", "'")
     return " ".join(text.split()).casefold()
+
+
+def _is_http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _host(url: str) -> str:

@@ -66,7 +66,8 @@ def test_quota_newest_first_then_round_robin(data: FileStore) -> None:
     assert [p.id for p in result.perspectives] == ["us", "china"]
     assert result.count("us") == 5 and result.count("china") == 3
     stored = models.loads(data.read("classified/us-china/2026-02-12.json"), name="x")
-    assert stored["perspectives"][0] == {"id": "us", "name": "United States", "count": 5}
+    assert stored["perspectives"][0] == {"id": "us", "name": "United States", "count": 5,
+                                         "countries": ["US"]}
 
 
 def test_window_and_duplicates_across_runs(data: FileStore) -> None:
@@ -145,15 +146,18 @@ def test_source_attribution_moves_articles_by_outlet_country(data: FileStore) ->
     store_run(data, [
         article("SCMP on US", hours_ago=1, source="South China Morning Post",
                 source_url="https://www.scmp.com"),
-        article("Unknown outlet", hours_ago=2, source="mykxlg.com", source_url="https://mykxlg.com"),
+        article("Unknown outlet", hours_ago=2, source="unknown-outlet.example",
+                source_url="https://unknown-outlet.example"),
         article("Korean view", hours_ago=3, source="The Korea Herald",
                 source_url="https://www.koreaherald.com"),
     ])
     listed = classify_topic(config(attribution="source"), TOPIC, data, NOW).articles
     by_title = {a.article.title: a for a in listed}
-    assert by_title["SCMP on US"].perspective == "china"
-    assert by_title["SCMP on US"].reason.startswith("source: South China Morning Post (HK)")
-    assert by_title["Unknown outlet"].perspective == "us"
-    assert "not in the registry" in by_title["Unknown outlet"].reason
-    assert by_title["Korean view"].perspective == "us"  # KR belongs to neither side
-    assert "matches no single perspective" in by_title["Korean view"].reason
+    scmp, unknown, korean = (by_title[t] for t in ("SCMP on US", "Unknown outlet", "Korean view"))
+    assert (scmp.perspective, scmp.outlet_country, scmp.verified) == ("china", "HK", True)
+    assert scmp.reason.startswith("source: South China Morning Post (HK)")
+    # Unknown: its feed's side, marked unverified, no country.
+    assert (unknown.perspective, unknown.outlet_country, unknown.verified) == ("us", None, False)
+    assert "not in the registry" in unknown.reason
+    # KR belongs to neither side: the other countries' group, with its country.
+    assert (korean.perspective, korean.outlet_country, korean.verified) == ("other", "KR", True)

@@ -89,21 +89,27 @@ def test_an_outlets_own_name_does_not_make_an_article_on_topic(data: FileStore) 
 
 def test_every_report_says_why_it_went_where_it_went(data: FileStore) -> None:
     store_run(data, [
-        article("China trade negotiator met Westinghouse CEO", source="TradingView",
-                source_url="https://www.tradingview.com", hours_ago=3),
+        article("China trade negotiator met Westinghouse CEO", source="Wire Copies",
+                source_url="https://wirecopies.example", hours_ago=3),
         article("UPDATE 1-China trade negotiator met Westinghouse CEO", source="Devdiscourse",
                 source_url="https://www.devdiscourse.com", hours_ago=2),
         article("China trade negotiator met Westinghouse CEO", source="The Standard (HK)",
                 source_url="https://www.thestandard.com.hk", hours_ago=1),
     ])
     (story,) = classify_topic(config(), TOPIC, data, NOW).articles
-    assert (story.article.source, story.perspective) == ("TradingView", "us")
-    assert story.reason == "feed: outlet 'TradingView' not in the registry"
-    assert [(r.source, r.perspective, r.reason) for r in story.related] == [
-        ("Devdiscourse", "us", "feed: Devdiscourse (IN) matches no single perspective"),
-        ("The Standard (HK)", "china", "source: The Standard (HK) (HK)"),
+    # The verified side's report leads, though the unknown outlet's is earlier: the story is
+    # listed under the side whose own outlet covered it.
+    assert (story.article.source, story.perspective, story.verified) == ("The Standard (HK)",
+                                                                         "china", True)
+    assert story.reason == "source: The Standard (HK) (HK)"
+    assert [(r.source, r.perspective, r.outlet_country, r.verified, r.reason)
+            for r in story.related] == [
+        ("Wire Copies", "us", None, False, "feed: outlet 'Wire Copies' not in the registry"),
+        ("Devdiscourse", "other", "IN", True, "source: Devdiscourse (IN), no side's country"),
     ]
-    assert story.covered_by == ("us", "china")
+    # Only verified outlets say a side covered it: the unknown outlet does not count for the
+    # US, nor India's for anyone.
+    assert story.covered_by == ("china",)
 
 
 # --- stories and blindspots ---------------------------------------------------------------
@@ -189,7 +195,7 @@ def test_coverage_counts_each_step_and_flags_a_thin_side(data: FileStore) -> Non
     stored = models.loads(data.read(result.key), name="x")
     assert stored["coverage"]["china"] == {"fetched": 2, "in_window": 2, "on_topic": 1,
                                            "stories": 1, "new_stories": 1, "listed": 1,
-                                           "thin": True}
+                                           "thin": True, "unverified": 0}
 
 
 def test_the_record_of_exclusions_is_bounded(data: FileStore,
@@ -265,10 +271,16 @@ def test_an_unseen_topic_with_a_spanish_feed(data: FileStore) -> None:
 
 
 def google_news(request: httpx.Request) -> httpx.Response:
-    """The sample feeds where the bundled us-china searches would be."""
-    query = parse_qs(urlsplit(str(request.url)).query)["q"][0]
-    name = "us.xml" if query.startswith("China (") else "china.xml"
-    return httpx.Response(200, content=(FEEDS / name).read_bytes(),
+    """The sample feeds where the bundled us-china topic's first searches would be; its other
+    feeds (site-restricted searches, outlets' own feeds) answer with an empty channel."""
+    query = parse_qs(urlsplit(str(request.url)).query).get("q", [""])[0]
+    if query.startswith("China ("):
+        body = (FEEDS / "us.xml").read_bytes()
+    elif query.startswith("US (site:chinadaily.com.cn"):
+        body = (FEEDS / "china.xml").read_bytes()
+    else:
+        body = b'<rss version="2.0"><channel><title>empty</title></channel></rss>'
+    return httpx.Response(200, content=body,
                           headers={"Content-Type": "application/rss+xml; charset=UTF-8"})
 
 
@@ -283,8 +295,11 @@ def test_the_seed_with_the_product_defaults(data: FileStore) -> None:
     # The Westinghouse wire story is listed once, the other two outlets kept with it.
     westinghouse = [a for a in result.articles if "Westinghouse" in a.article.title]
     assert len(westinghouse) == 1
-    assert {r.source for r in westinghouse[0].related} == {"Devdiscourse", "The Standard (HK)"}
-    assert westinghouse[0].covered_by == ("us", "china")
+    # TradingView re-publishes wires: not evidence of US coverage; Devdiscourse is Indian.
+    # Only the Hong Kong outlet counts, and its report leads.
+    assert westinghouse[0].article.source == "The Standard (HK)"
+    assert {r.source for r in westinghouse[0].related} == {"Devdiscourse", "TradingView"}
+    assert westinghouse[0].covered_by == ("china",)
     # SCMP and Yicai Global are Chinese outlets, whatever search found them.
     for listed_article in result.articles:
         if listed_article.article.source in ("South China Morning Post", "Yicai Global"):
@@ -304,5 +319,10 @@ def test_the_seed_with_the_product_defaults(data: FileStore) -> None:
     ]
     assert {e.dropped for e in result.excluded} == {"off_topic"}
     assert len(result.articles) + sum(len(a.related) for a in result.articles) == 16
-    assert (result.count("us"), result.count("china")) == (5, 9)
-    assert not any(c.thin for c in result.coverage.values())
+    # The seed's US search found two US outlets: The Economic Times (India) and The Korea
+    # Post go to the other countries, apart, and the US side is thin (issue 19).
+    assert (result.count("us"), result.count("china"), result.count("other")) == (2, 10, 2)
+    assert {(a.article.source, a.outlet_country) for a in result.others} == {
+        ("The Economic Times", "IN"), ("The Korea Post", "KR")}
+    assert result.coverage["us"].thin
+    assert not result.coverage["china"].thin

@@ -20,7 +20,8 @@ def test_bundled_topics_are_the_earlier_systems_five() -> None:
         "us-china", "venezuela", "china-japan", "china-taiwan", "india-pakistan"]
     for topic in config.topics:
         assert len(topic.perspectives) == 2
-        assert all(feed.type == "google_news" for feed in topic.feeds)
+        # Google News searches and outlets' own feeds (tests/config/test_bundled_sources.py).
+        assert {feed.type for feed in topic.feeds} == {"google_news", "rss"}
         assert all(p.countries for p in topic.perspectives)
     assert config.settings.attribution == "source"
     assert config.settings.max_age == timedelta(hours=24)
@@ -101,6 +102,9 @@ def test_durations(duration: str, expected: timedelta) -> None:
      "topics.toml: topics[us-china].perspectives[0].countries[0]: 'XX' is not an ISO 3166-1 "
      "alpha-2 country code"),
     (('id = "us-china"', 'id = "US China"'), "topics.toml: topics[0].id: 'US China' is not a valid id"),
+    (('id = "us"', 'id = "other"'),
+     "topics.toml: topics[us-china].perspectives[0].id: 'other' is reserved for the outlets of "
+     "countries no perspective claims"),
     (('url = "https://example.com/feed.xml"', 'url = "file:///etc/passwd"'),
      "topics.toml: topics[us-china].feeds[0].url: only http and https URLs are fetched"),
 ])
@@ -110,6 +114,15 @@ def test_errors_name_the_file_and_the_key(change: tuple[str, str], message: str)
         parse_config(text, name="topics.toml")
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+def test_others_is_show_or_drop() -> None:
+    assert parse_config(ONE_FEED_TOML, name="t.toml").settings.others == "show"
+    dropped = parse_config('[settings]\nothers = "drop"\n' + ONE_FEED_TOML, name="t.toml")
+    assert dropped.settings.others == "drop"
+    with pytest.raises(ConfigError, match=r"^t.toml: settings.others: must be one of 'show', "
+                                          r"'drop', got 'hide'$"):
+        parse_config('[settings]\nothers = "hide"\n' + ONE_FEED_TOML, name="t.toml")
 
 
 def test_duplicate_ids_are_refused() -> None:

@@ -151,6 +151,11 @@ def _serve(args: argparse.Namespace) -> int:
 def _do_fetch(config: Config, topics: list[Topic], data: Store, now: datetime) -> list[RawRun]:
     from newsprism.fetch import fetch_topics
 
+    # The configuration's warnings are about what its feeds gather: said once, where they are
+    # fetched, and never in front of a usage error's one line.
+    for warning in config.warnings:
+        _say(f"warning: {warning}")
+
     def progress(topic: Topic, report: FeedReport) -> None:
         label = f"{topic.id}/{report.perspective}"
         if report.status == "error":
@@ -170,6 +175,8 @@ def _do_classify(config: Config, topic: Topic, data: Store, now: datetime) -> bo
         _say(f"no digest: {exc}")
         return False
     counts = ", ".join(f"{p.name} {classified.count(p.id)}" for p in classified.perspectives)
+    if classified.others:
+        counts += f", other countries {len(classified.others)}"
     _say(f"classified {topic.id} {classified.date}: {len(classified.articles)} articles ({counts})")
     return True
 

@@ -9,19 +9,25 @@ It is read on every invocation: one small GET, and a change applies from the nex
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 
 from newsprism.config import Config, ConfigError, load_config, parse_config
 from newsprism.store import NotFound, Store, open_store
 
+# A child of "newsprism": under a handler its lines go out through Powertools, as JSON.
+log = logging.getLogger(__name__)
+
 
 def load_runtime_config(environ: Mapping[str, str] = os.environ) -> Config:
-    """The configuration ``NEWSPRISM_CONFIG`` names; ``ConfigError`` names the file and why."""
+    """The configuration ``NEWSPRISM_CONFIG`` names; ``ConfigError`` names the file and why.
+    Its warnings (``Config.warnings``) are logged, one line each."""
     location = environ.get("NEWSPRISM_CONFIG", "").strip()
-    if location.startswith("s3://"):
-        return _load_s3(location)
-    return load_config(location or None)
+    config = _load_s3(location) if location.startswith("s3://") else load_config(location or None)
+    for warning in config.warnings:
+        log.warning("configuration: %s", warning)
+    return config
 
 
 def data_store(environ: Mapping[str, str] = os.environ) -> Store:

@@ -21,12 +21,14 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from newsprism.classify._headlines import Headlines
 from newsprism.classify._stories import Listing, Story, find_repeats, group_stories, relist
 from newsprism.config import Settings, Topic
 from newsprism.documents import (
+    OTHER,
     Article,
     Classified,
     Coverage,
@@ -76,8 +78,10 @@ def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, setti
 
     # Outlets recur in every run: look each one up once.
     lookup = functools.lru_cache(maxsize=None)(registry.lookup)
-    attributed = [_attribute(article, topic, lookup if settings.attribution == "source"
-                             else None) for article in articles]
+    by_source = settings.attribution == "source"
+    attributed = [_attribute(article, topic, lookup, by_source) for article in articles]
+    if settings.others == "drop":
+        attributed = _drop_others(attributed, excluded)
     _count(counts, "fetched", attributed)
 
     in_window = [a for a in attributed if window_start < a.article.published <= now]
@@ -89,7 +93,8 @@ def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, setti
     _count(counts, "on_topic", on_topic)
 
     headlines = Headlines()
-    stories = group_stories(on_topic, grouped=settings.stories == "group", headlines=headlines)
+    stories = group_stories(on_topic, grouped=settings.stories == "group", headlines=headlines,
+                            everyone_counts=not by_source)
     stats["grouped"] = len(on_topic) - len(stories)
     _count(counts, "stories", [story.lead for story in stories])
 
@@ -98,6 +103,11 @@ def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, setti
     _count(counts, "new_stories", [story.lead for story in stories])
 
     selection = balanced_selection(stories, order, settings.max_articles)
+    # The other countries' stories are listed apart, up to one side's quota, and take no
+    # side's slot (issue 19).
+    others = sorted((s for s in stories if s.lead.perspective == OTHER),
+                    key=lambda s: s.lead.article.published, reverse=True)
+    selection += others[:settings.max_articles // len(order)]
     stats["listed"] = len(selection)
     chosen = {id(story) for story in selection}
     excluded.extend(_excluded(report, "not_selected", f"not among the {len(selection)} listed")
@@ -108,6 +118,7 @@ def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, setti
         raise NothingToList(f"{topic.id}: no articles to list ({summary})")
     chosen_reports = tuple(story.listed(order) for story in selection)
     _count(counts, "listed", chosen_reports)
+    _count(counts, "unverified", (r for r in chosen_reports if not r.verified))
     recorded = _capped(excluded, stats)
     return Classified(
         topic=topic.id,
@@ -115,12 +126,15 @@ def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, setti
         date=now.date().isoformat(),
         generated_at=now,
         window_start=window_start,
-        perspectives=tuple(PerspectiveInfo(p.id, p.name) for p in topic.perspectives),
+        perspectives=tuple(PerspectiveInfo(p.id, p.name, p.countries)
+                           for p in topic.perspectives),
         articles=chosen_reports,
         stats=dict(sorted(stats.items())),
         runs=tuple(run.key for run in runs) if run_keys is None else tuple(run_keys),
-        coverage={pid: _coverage(counts[pid]) for pid in order},
+        coverage={pid: _coverage(counts[pid], thin_counts=("listed" if not by_source
+                                                           else "verified")) for pid in order},
         excluded=recorded,
+        attribution=settings.attribution,
     )
 
 
@@ -136,7 +150,8 @@ def balanced_selection(stories: list[Story], perspective_ids: list[str],
     """
     queues: dict[str, list[Story]] = {pid: [] for pid in perspective_ids}
     for story in stories:
-        queues[story.lead.perspective].append(story)
+        if story.lead.perspective in queues:  # not OTHER
+            queues[story.lead.perspective].append(story)
     for queue in queues.values():
         queue.sort(key=lambda s: s.lead.article.published, reverse=True)  # stable: feed order
 
@@ -160,23 +175,29 @@ def _unique(articles: Iterable[Article]) -> list[Article]:
     return unique
 
 
-def _attribute(article: Article, topic: Topic, lookup: Lookup | None) -> ListedArticle:
-    """Under "source" attribution the outlet's country decides when exactly one perspective
-    claims it; otherwise (and under "feed") the article keeps its feed's perspective."""
-    perspective, reason = article.perspective, "feed"
-    if lookup is not None:
-        outlet = lookup(article.source, article.source_url)
-        if outlet is None:
-            reason = f"feed: outlet {article.source!r} not in the registry"
-        else:
-            claimed = [p.id for p in topic.perspectives if outlet.country in p.countries]
-            if len(claimed) == 1:
-                perspective = claimed[0]
-                reason = f"source: {outlet.name} ({outlet.country})"
-            else:
-                reason = f"feed: {outlet.name} ({outlet.country}) matches no single perspective"
-    return ListedArticle(article=article, perspective=perspective, reason=reason,
-                         story=article.id)
+def _attribute(article: Article, topic: Topic, lookup: Lookup, by_source: bool) -> ListedArticle:
+    """Under "source" attribution the outlet's country decides: the perspective that claims
+    it (the feed's, when several do), or OTHER when none does. An outlet the registry does
+    not know, or an aggregator, keeps its feed's perspective, unverified; so does every
+    article under "feed" attribution. The outlet's country is recorded either way."""
+    outlet = lookup(article.source, article.source_url)
+    country = outlet.country if outlet is not None and outlet.attributable else None
+    listed = ListedArticle(article=article, perspective=article.perspective, reason="feed",
+                           story=article.id, outlet_country=country)
+    if not by_source:
+        return listed
+    if outlet is None:
+        return replace(listed, reason=f"feed: outlet {article.source!r} not in the registry")
+    if country is None:
+        what = "an aggregator" if outlet.kind == "aggregator" else "an international body"
+        return replace(listed, reason=f"feed: {outlet.name} is {what}")
+    claimed = [p.id for p in topic.perspectives if country in p.countries]
+    if not claimed:
+        return replace(listed, perspective=OTHER, verified=True,
+                       reason=f"source: {outlet.name} ({country}), no side's country")
+    side = article.perspective if article.perspective in claimed else claimed[0]
+    return replace(listed, perspective=side, verified=True,
+                   reason=f"source: {outlet.name} ({country})")
 
 
 def _on_topic(articles: list[ListedArticle], topic: Topic, lookup: Lookup,
@@ -247,13 +268,28 @@ def _capped(excluded: list[ExcludedArticle], stats: Counter[str]) -> tuple[Exclu
     return tuple(kept)
 
 
+def _drop_others(articles: list[ListedArticle],
+                 excluded: list[ExcludedArticle]) -> list[ListedArticle]:
+    """``others = "drop"``: the other countries' articles are recorded as excluded only."""
+    kept = []
+    for listed in articles:
+        if listed.perspective == OTHER:
+            excluded.append(_excluded(listed, "other_country",
+                                      f"outlet from {listed.outlet_country}"))
+        else:
+            kept.append(listed)
+    return kept
+
+
 def _count(counts: dict[str, Counter[str]], step: str, articles: Iterable[ListedArticle]) -> None:
     for listed in articles:
-        counts[listed.perspective][step] += 1
+        if listed.perspective in counts:  # not OTHER: no side's coverage
+            counts[listed.perspective][step] += 1
 
 
-def _coverage(counts: Counter[str]) -> Coverage:
+def _coverage(counts: Counter[str], thin_counts: str) -> Coverage:
+    counts["verified"] = counts["listed"] - counts["unverified"]
     return Coverage(fetched=counts["fetched"], in_window=counts["in_window"],
                     on_topic=counts["on_topic"], stories=counts["stories"],
                     new_stories=counts["new_stories"], listed=counts["listed"],
-                    thin=counts["listed"] < THIN_BELOW)
+                    unverified=counts["unverified"], thin=counts[thin_counts] < THIN_BELOW)

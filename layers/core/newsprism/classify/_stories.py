@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from newsprism.classify._headlines import HeadlineIndex, Headlines, group_headlines, word_ranks
-from newsprism.documents import ListedArticle, RelatedReport
+from newsprism.documents import OTHER, ListedArticle, RelatedReport
 
 
 @dataclass
@@ -23,41 +23,51 @@ class Story:
     """The reports of one story; the first is the lead, the report the digest lists."""
 
     reports: list[ListedArticle]
+    # Whether unverified reports count as their side's coverage ("feed" attribution).
+    everyone_counts: bool = True
 
     @property
     def lead(self) -> ListedArticle:
         return self.reports[0]
 
     def covered_by(self, order: Sequence[str]) -> tuple[str, ...]:
-        """The perspectives of its reports, in configuration order."""
-        present = {report.perspective for report in self.reports}
+        """The perspectives its counted reports are from, in configuration order: an
+        unverified outlet is not evidence that a side covered the story (issue 19)."""
+        present = {report.perspective for report in self.reports
+                   if report.verified or self.everyone_counts}
         return tuple(p for p in order if p in present)
 
     def listed(self, order: Sequence[str]) -> ListedArticle:
         """The lead as the digest lists it: the other outlets' reports kept with it."""
         related = tuple(
             RelatedReport(title=r.article.title, url=r.article.url, source=r.article.source,
-                          perspective=r.perspective, id=r.article.id, reason=r.reason)
+                          perspective=r.perspective, id=r.article.id, reason=r.reason,
+                          outlet_country=r.outlet_country, verified=r.verified)
             for r in self.reports[1:])
         return replace(self.lead, story=self.lead.article.id, related=related,
                        covered_by=self.covered_by(order))
 
 
-def _lead_order(report: ListedArticle) -> tuple[bool, datetime]:
-    # The earliest complete report leads: a headline Google News cut short ("...") only
-    # when every report is cut. Ties keep feed order (the sort is stable).
-    return report.article.title.rstrip().endswith(("...", "…")), report.article.published
+def _lead_order(report: ListedArticle) -> tuple[bool, bool, bool, datetime]:
+    # A side's report leads before another country's, and a verified one before one whose
+    # outlet is unknown, so that a story is listed under the side whose own outlets covered
+    # it. Then the earliest complete report: a headline Google News cut short ("...") only
+    # when every report is cut. Ties keep feed order (the sort is stable). Under "feed"
+    # attribution no report is verified, so only the last two count.
+    return (report.perspective == OTHER, not report.verified,
+            report.article.title.rstrip().endswith(("...", "…")), report.article.published)
 
 
 def group_stories(articles: Sequence[ListedArticle], *, grouped: bool,
-                  headlines: Headlines | None = None) -> list[Story]:
+                  headlines: Headlines | None = None, everyone_counts: bool = True) -> list[Story]:
     """One story per article ("list" mode) or per group of near-identical headlines, in the
     order of each story's first article."""
     if not grouped:
-        return [Story([article]) for article in articles]
+        return [Story([article], everyone_counts) for article in articles]
     headlines = Headlines() if headlines is None else headlines
     groups = group_headlines([headlines[a.article.title] for a in articles])
-    return [Story(sorted((articles[i] for i in group), key=_lead_order)) for group in groups]
+    return [Story(sorted((articles[i] for i in group), key=_lead_order), everyone_counts)
+            for group in groups]
 
 
 @dataclass(frozen=True)
@@ -93,8 +103,11 @@ def read_listing(document: dict[str, Any], date: str) -> Listing:
                 ids[str(report["id"])] = number
             if report.get("title"):
                 titles.append((str(report["title"]), number))
-        perspectives = {str(r["perspective"]) for r in reports if r.get("perspective")}
-        perspectives.update(str(p) for p in _list(entry.get("covered_by")))
+        # Who covered it is covered_by; a digest written before covered_by was stored has
+        # only its reports' perspectives.
+        perspectives = {str(p) for p in _list(entry.get("covered_by"))}
+        if "covered_by" not in entry:
+            perspectives = {str(r["perspective"]) for r in reports if r.get("perspective")}
         covered.append(frozenset(perspectives) or None)
     return Listing(date, ids, titles, covered)
 
@@ -131,8 +144,9 @@ def find_repeats(stories: Sequence[Story], listing: Listing, order: Sequence[str
 
 def relist(story: Story, repeat: Repeat) -> Story:
     """A story with new coverage, led by the earliest report from a newly covering side."""
-    fresh = [r for r in story.reports if r.perspective in repeat.new]
-    others = [r for r in story.reports if r.perspective not in repeat.new]
+    fresh = [r for r in story.reports
+             if r.perspective in repeat.new and (r.verified or story.everyone_counts)]
+    others = [r for r in story.reports if r not in fresh]
     lead = replace(fresh[0], reason=f"{fresh[0].reason}; listed on {repeat.listed_on}, "
                                     f"relisted: new coverage from {', '.join(repeat.new)}")
-    return Story([lead, *fresh[1:], *others])
+    return Story([lead, *fresh[1:], *others], story.everyone_counts)

@@ -1,5 +1,6 @@
 """Loading a configuration: the file, its format (TOML, or JSON by the ``.json`` suffix) and
-its decoding; ``_schema`` then reads the document key by key into ``_model``'s classes.
+its decoding; ``_schema`` (or ``_legacy`` for the earlier system's schema) then reads the
+document key by key into ``_model``'s classes.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+from newsprism.config._legacy import LegacyReader, is_legacy
 from newsprism.config._model import Config, ConfigError
-from newsprism.config._schema import read
+from newsprism.config._schema import Reader
+from newsprism.outlets import Registry
 
 
 def default_config_path() -> Path:
@@ -30,9 +33,11 @@ def load_config(path: str | Path | None = None) -> Config:
     return parse_config(text, name=name, is_json=path.suffix.lower() == ".json")
 
 
-def parse_config(text: str, *, name: str, is_json: bool = False) -> Config:
+def parse_config(text: str, *, name: str, is_json: bool = False,
+                 registry: Registry | None = None) -> Config:
     """The configuration ``text`` holds (TOML, or JSON in either schema when ``is_json``);
-    ``name`` is the file it came from, for messages."""
+    ``name`` is the file it came from, for messages; ``registry`` the outlets that ``sites``,
+    ``type = "outlet"`` and the warnings look up (default: the bundled ``sources.toml``)."""
     if is_json:
         try:
             document = json.loads(text)
@@ -49,4 +54,6 @@ def parse_config(text: str, *, name: str, is_json: bool = False) -> Config:
             raise ConfigError(f"{name}: invalid TOML: nested too deeply") from exc
     if not isinstance(document, dict):
         raise ConfigError(f"{name}: the top level must be an object")
-    return read(document, name=name, may_be_legacy=is_json)
+    if is_json and is_legacy(document):
+        return LegacyReader(name).legacy(document)
+    return Reader(name, registry).config(document)

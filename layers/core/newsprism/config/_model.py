@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 Attribution = Literal["feed", "source"]
 Stories = Literal["group", "list"]
+Others = Literal["show", "drop"]
 SummarizerKind = Literal["extractive", "bedrock", "openai"]
 SUMMARIZERS: tuple[str, ...] = ("extractive", "bedrock", "openai")
 FeedType = Literal["google_news", "rss"]
@@ -40,6 +41,7 @@ class Settings:
     repeat_stories: bool = False
     highlights: int = 5
     summarizer: SummarizerKind = "extractive"  # who writes the highlights (issue 6)
+    others: Others = "show"  # the outlets of countries no perspective claims (issue 19)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,11 @@ class Feed:
     query: str = ""
     language: str = ""
     region: str = ""
+    # A feed of one outlet's own (``type = "outlet"``): its registry name and home page, which
+    # credit the feed's articles to it whatever the channel calls itself (docs/design.md,
+    # "Configuration"); "" for any other feed.
+    outlet: str = ""
+    outlet_url: str = ""
 
     # Cached: every article of the feed records it, and a query's URL takes a urlencode.
     @functools.cached_property
@@ -118,6 +125,9 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
     topics: tuple[Topic, ...] = ()
+    # Problems that do not stop a run, one line each naming the file and the key like an error
+    # (a perspective's country no outlet of the registry is from).
+    warnings: tuple[str, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         for topic in self.topics:

@@ -1,8 +1,9 @@
 """Reading a configuration document: every key checked, every problem named by its path.
 
-``_load.parse_config`` decodes the TOML or JSON and hands the document here; the classes it
-builds come from ``_model``. Two shapes are read: ours (``topics.toml``, or the same shape as
-JSON) and the earlier system's ``topics.json``, mapped onto ours.
+``_load.parse_config`` decodes the TOML or JSON and hands the document to a ``Reader``; the
+classes it builds come from ``_model``, the feeds a topic names through the outlets registry
+from ``_sourcing``. This is our shape (``topics.toml``, or the same shape as JSON);
+``_legacy`` reads the earlier system's ``topics.json`` onto it.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from newsprism.config import _sourcing as sourcing
 from newsprism.config._model import (
     SUMMARIZERS,
     Config,
     ConfigError,
     Feed,
+    FeedType,
     FetchSettings,
     Perspective,
     Settings,
@@ -27,8 +30,8 @@ from newsprism.config._model import (
     parse_duration,
     url_scheme,
 )
-from newsprism.documents import TOPIC_ID
-from newsprism.outlets import country_problem
+from newsprism.documents import OTHER, TOPIC_ID
+from newsprism.outlets import Registry, country_problem, load_registry
 
 T = TypeVar("T")
 
@@ -36,45 +39,27 @@ _ID = re.compile(f"^{TOPIC_ID.pattern}$")
 _PERSPECTIVE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # becomes a YAML key: "{id}Sources"
 
 
-def read(document: dict[str, Any], *, name: str, may_be_legacy: bool) -> Config:
-    """The configuration ``document`` describes (``may_be_legacy``: it may be the earlier system's
-    schema); ``ConfigError`` names ``name``, the key and the problem."""
-    reader = _Reader(name)
-    if may_be_legacy and _is_legacy(document):
-        return reader.legacy(document)
-    return reader.config(document)
-
-
-def _is_legacy(document: dict[str, Any]) -> bool:
-    topics = document.get("topics")
-    settings = document.get("settings")
-    legacy_settings = isinstance(settings, dict) and any(k in settings for k in _LEGACY_SETTINGS)
-    legacy_topics = isinstance(topics, list) and any(
-        isinstance(topic, dict) and "rssFeeds" in topic for topic in topics
-    )
-    return legacy_settings or legacy_topics
-
-
-_LEGACY_SETTINGS = (
-    "maxArticlesPerTopic",
-    "articleMaxAge",
-    "minArticlesPerFeed",
-    "deduplicationSimilarityThreshold",
-)
-
-
-class _Reader:
+class Reader:
     """Walks a parsed document, checking keys and types and naming the path of any problem."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, registry: Registry | None = None) -> None:
         self.name = name
+        self.warnings: list[str] = []
+        self.sourcing = True  # the earlier system's schema names no outlets: it stays as it was
+        self._registry = registry
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = load_registry()
+        return self._registry
 
     def fail(self, key: str, reason: str) -> ConfigError:
         return ConfigError(f"{self.name}: {key}: {reason}")
 
     def table(self, value: Any, key: str, allowed: Iterable[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(key, f"expected a table, got {_kind(value)}")
+            raise self.fail(key, f"expected a table, got {kind_of(value)}")
         allowed = tuple(allowed)
         for unknown in sorted(set(value) - set(allowed)):
             prefix = f"{key}." if key else ""
@@ -95,7 +80,7 @@ class _Reader:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)  # type: ignore[return-value]
         if not ok:
-            raise self.fail(key, f"expected {kind.__name__}, got {_kind(value)}")
+            raise self.fail(key, f"expected {kind.__name__}, got {kind_of(value)}")
         return value  # type: ignore[no-any-return]
 
     def positive(self, value: T, key: str) -> T:
@@ -119,7 +104,7 @@ class _Reader:
 
     def items(self, value: Any, key: str, each: Callable[[Any, str], T]) -> tuple[T, ...]:
         if not isinstance(value, list):
-            raise self.fail(key, f"expected a list, got {_kind(value)}")
+            raise self.fail(key, f"expected a list, got {kind_of(value)}")
         return tuple(each(item, f"{key}[{index}]") for index, item in enumerate(value))
 
     # -- the TOML-shaped schema -------------------------------------------------------------
@@ -134,7 +119,7 @@ class _Reader:
         if not topics:
             raise self.fail("topics", "no topics configured")
         return Config(source=self.name, settings=settings, fetch=fetch, summarizer=summarizer,
-                      topics=topics)
+                      topics=topics, warnings=tuple(self.warnings))
 
     def settings(self, value: Any) -> Settings:
         table = self.table(value, "settings", Settings.__dataclass_fields__)
@@ -161,6 +146,8 @@ class _Reader:
             summarizer=self.choice(
                 self.get(table, "summarizer", "settings", str, default.summarizer),
                 "settings.summarizer", SUMMARIZERS),
+            others=self.choice(self.get(table, "others", "settings", str, default.others),
+                               "settings.others", ("show", "drop")),
         )
 
     def fetch_settings(self, value: Any) -> FetchSettings:
@@ -215,9 +202,9 @@ class _Reader:
         if not perspectives:
             raise self.fail(f"{key}.perspectives", "a topic needs at least one perspective")
         self.unique((p.id for p in perspectives), f"{key}.perspectives", "perspective id")
-        known = {p.id for p in perspectives}
-        feeds = self.items(table.get("feeds", []), f"{key}.feeds",
-                           lambda item, feed_key: self.feed(item, feed_key, known))
+        feeds = tuple(feed for entry in self.items(
+            table.get("feeds", []), f"{key}.feeds",
+            lambda item, feed_key: self.feed(item, feed_key, perspectives)) for feed in entry)
         if not feeds:
             raise self.fail(f"{key}.feeds", "a topic needs at least one feed")
         keywords = self.items(table.get("keywords", []), f"{key}.keywords", self.keyword_group)
@@ -233,15 +220,45 @@ class _Reader:
     def perspective(self, value: Any, key: str) -> Perspective:
         table = self.table(value, key, ("id", "name", "countries"))
         perspective_id = self.identifier(table, key, _PERSPECTIVE_ID, "letters, digits and '_'")
+        if perspective_id == OTHER:  # the stored id of the "Other countries" group
+            raise self.fail(f"{key}.id", f"{OTHER!r} is reserved for the outlets of countries "
+                                         "no perspective claims")
         countries = self.items(table.get("countries", []), f"{key}.countries", self.country)
+        if self.sourcing:
+            self.warnings += (f"{self.name}: {key}.countries[{index}]: {warning}"
+                              for index, warning in sourcing.unsourced(countries, self.registry))
         return Perspective(id=perspective_id, name=self.required_text(table, "name", key),
                            countries=countries)
 
-    def feed(self, value: Any, key: str, perspectives: set[str]) -> Feed:
-        table = self.table(value, key,
-                           ("type", "url", "query", "language", "region", "perspective"))
+    def feed(self, value: Any, key: str, perspectives: tuple[Perspective, ...]) -> tuple[Feed, ...]:
+        """The feeds one entry of ``feeds`` stands for: itself, or those ``_sourcing`` makes of
+        an ``outlet`` or of ``sites``."""
+        named = sourcing.KEYS if self.sourcing else ()
+        table = self.table(value, key, ("type", "url", "query", "language", "region",
+                                        "perspective", *named))
         feed_type = self.choice(self.get(table, "type", key, str, "rss"), f"{key}.type",
-                                ("google_news", "rss"))
+                                ("google_news", "rss", *(("outlet",) if named else ())))
+        text = {name: self.get(table, name, key, str, "").strip() for name in named}
+        language, region = (self.get(table, name, key, str, "") for name in ("language", "region"))
+        known = {p.id for p in perspectives}
+        try:
+            sourcing.check_keys(feed_type, table)
+            if feed_type == "outlet":
+                perspective = self.feed_perspective(table, key, known) if (
+                    "perspective" in table) else None
+                return sourcing.outlet_feeds(text["outlet"], perspective, perspectives,
+                                             self.registry, language=language, region=region)
+            feed = self.search_feed(table, key, feed_type, known, language, region)
+            if "sites" not in table:
+                return (feed,)
+            return sourcing.site_searches(
+                feed, text["sites"], next(p for p in perspectives if p.id == feed.perspective),
+                self.registry)
+        except sourcing.SourcingError as exc:
+            raise self.fail(f"{key}.{exc.key}", str(exc)) from None
+
+    def search_feed(self, table: dict[str, Any], key: str, feed_type: FeedType,
+                    known: set[str], language: str, region: str) -> Feed:
         url = self.get(table, "url", key, str, "").strip()
         query = self.get(table, "query", key, str, "").strip()
         if not url and not query:
@@ -250,14 +267,16 @@ class _Reader:
             raise self.fail(f"{key}.url", "an rss feed needs a 'url'")
         if url and url_scheme(url) not in ("http", "https"):
             raise self.fail(f"{key}.url", f"only http and https URLs are fetched, got {url!r}")
+        return Feed(type=feed_type, perspective=self.feed_perspective(table, key, known),
+                    url=url, query=query, language=language, region=region)
+
+    def feed_perspective(self, table: dict[str, Any], key: str, known: set[str]) -> str:
         perspective = self.required_text(table, "perspective", key)
-        if perspective not in perspectives:
+        if perspective not in known:
             raise self.fail(f"{key}.perspective",
                             f"no perspective {perspective!r} in this topic "
-                            f"(have: {', '.join(sorted(perspectives))})")
-        return Feed(type=feed_type, perspective=perspective, url=url, query=query,
-                    language=self.get(table, "language", key, str, ""),
-                    region=self.get(table, "region", key, str, ""))
+                            f"(have: {', '.join(sorted(known))})")
+        return perspective
 
     def keyword_group(self, value: Any, key: str) -> tuple[str, ...]:
         group = self.items(value, key, lambda term, term_key: self.typed(term, term_key, str))
@@ -297,56 +316,6 @@ class _Reader:
                 raise self.fail(key, f"duplicate {what} {identifier!r}")
             seen.add(identifier)
 
-    # -- the earlier system's topics.json ---------------------------------------------------
-
-    def legacy(self, document: dict[str, Any]) -> Config:
-        """Map the earlier system's schema onto ours, reproducing its selection.
-
-        It filed every article under its feed's perspective, listed every distinct URL
-        (a similarity threshold of 0 means "no grouping") and did not look at earlier digests.
-        """
-        self.table(document, "", ("topics", "settings"))
-        table = self.table(document.get("settings", {}), "settings", _LEGACY_SETTINGS)
-        threshold = table.get("deduplicationSimilarityThreshold", 0)
-        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
-            raise self.fail("settings.deduplicationSimilarityThreshold",
-                            f"expected a number, got {_kind(threshold)}")
-        # minArticlesPerFeed is accepted for compatibility; the earlier system's selection
-        # (reproduced by the balanced quota) never depended on it.
-        self.get(table, "minArticlesPerFeed", "settings", int, 0)
-        max_age = Settings().max_age
-        if "articleMaxAge" in table:
-            max_age = self.duration(table["articleMaxAge"], "settings.articleMaxAge")
-        settings = Settings(
-            max_articles=self.positive(self.get(table, "maxArticlesPerTopic", "settings", int, 20),
-                                       "settings.maxArticlesPerTopic"),
-            max_age=max_age,
-            attribution="feed",
-            stories="list" if threshold == 0 else "group",
-            repeat_stories=True,
-        )
-        topics = self.items(document.get("topics", []), "topics", self.legacy_topic)
-        self.unique((topic.id for topic in topics), "topics", "topic id")
-        if not topics:
-            raise self.fail("topics", "no topics configured")
-        return Config(source=self.name, settings=settings, topics=topics)
-
-    def legacy_topic(self, value: Any, key: str) -> Topic:
-        table = self.table(value, key, ("id", "name", "active", "perspectives", "rssFeeds"))
-        converted = {
-            "id": table.get("id"),
-            "name": table.get("name"),
-            "active": table.get("active", True),
-            "perspectives": table.get("perspectives", []),
-            "feeds": table.get("rssFeeds", []),
-        }
-        try:
-            return self.topic({k: v for k, v in converted.items() if v is not None}, key)
-        except ConfigError as exc:
-            # Name the key as the file spells it.
-            raise ConfigError(str(exc).replace(".feeds", ".rssFeeds")) from None
-
-
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     return {dict: "a table", list: "a list", str: "a string", bool: "a boolean",
             int: "an integer", float: "a number"}.get(type(value), type(value).__name__)

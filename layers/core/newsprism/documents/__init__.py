@@ -4,6 +4,7 @@ Their shapes are the contract in ``docs/design.md`` ("Stored JSON").
 """
 
 from newsprism.documents._digests import (
+    OTHER,
     Bullet,
     Classified,
     Coverage,
@@ -47,6 +48,7 @@ __all__ = [
     "CLASSIFIED",
     "DIGESTS",
     "MANIFESTS",
+    "OTHER",
     "SCHEMA",
     "TOPIC_ID",
     "Article",

@@ -7,12 +7,37 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from newsprism.documents._keys import classified_key, digest_key
 from newsprism.documents._raw import Article, format_time, parse_time
+
+# The perspective id of the "Other countries" group: articles whose outlet the registry places
+# in a country no perspective of the topic claims (docs/design.md, "Classify"). Never a side:
+# not in a side's totals, quota, blindspots, thin-side warning or coverage bar.
+OTHER = "other"
+_SOURCE_REASON = re.compile(r"^source: .* \(([A-Z]{2})\)")
+
+
+def _verified(data: dict[str, Any]) -> tuple[str | None, bool]:
+    """``outlet_country`` and ``verified`` as stored; a document written before they were
+    stored has them in its ``reason`` ("source: South China Morning Post (HK)")."""
+    if "verified" in data:
+        country = data.get("outlet_country")
+        return (str(country) if country else None), bool(data["verified"])
+    found = _SOURCE_REASON.match(str(data.get("reason", "")))
+    return (found.group(1), True) if found else (None, False)
+
+
+def _attribution_of(data: dict[str, Any]) -> str:
+    """The attribution of a document written before it was stored: under "feed" every
+    article's reason was just "feed"."""
+    articles = data.get("articles") or []
+    feed = all(isinstance(a, dict) and a.get("reason") == "feed" for a in articles)
+    return "feed" if articles and feed else "source"
 
 
 @dataclass(frozen=True)
@@ -25,16 +50,20 @@ class RelatedReport:
     perspective: str
     id: str = ""  # the article id (issue 5: the next day's repeat check matches on it)
     reason: str = ""  # why it went to that perspective, as ListedArticle.reason
+    outlet_country: str | None = None  # as ListedArticle.outlet_country
+    verified: bool = False  # as ListedArticle.verified
 
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "url": self.url, "source": self.source,
-                "perspective": self.perspective, "id": self.id, "reason": self.reason}
+                "perspective": self.perspective, "id": self.id, "reason": self.reason,
+                "outlet_country": self.outlet_country, "verified": self.verified}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RelatedReport:
+        country, verified = _verified(data)
         return cls(title=str(data["title"]), url=str(data["url"]), source=str(data["source"]),
                    perspective=str(data.get("perspective", "")), id=str(data.get("id", "")),
-                   reason=str(data.get("reason", "")))
+                   reason=str(data.get("reason", "")), outlet_country=country, verified=verified)
 
 
 @dataclass(frozen=True)
@@ -42,14 +71,19 @@ class ListedArticle:
     """An article the digest lists, with where it went and why."""
 
     article: Article
-    perspective: str  # the perspective it is listed under (may differ from the feed's)
+    # The perspective it is listed under (may differ from the feed's), or OTHER.
+    perspective: str
     reason: str  # why it went there, e.g. "feed" or "source: South China Morning Post (HK)"
     story: str  # id of the story it reports
     related: tuple[RelatedReport, ...] = ()
-    # Perspectives whose articles reported this story (the listed one and its related
-    # reports), in configuration order. One perspective only, in a topic of several,
-    # makes the story a "blindspot" of the others.
+    # Perspectives whose counted reports (Classified.counts) reported this story, in
+    # configuration order; never OTHER. One perspective only, in a topic of several, makes
+    # the story a "blindspot" of the others.
     covered_by: tuple[str, ...] = ()
+    # The outlet's country by the registry (ISO 3166-1 alpha-2); None when the registry does
+    # not know the outlet or it is an aggregator, whose country says nothing of the report's.
+    outlet_country: str | None = None
+    verified: bool = False  # the outlet's country decided the perspective
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,11 +94,14 @@ class ListedArticle:
             "story": self.story,
             "related": [report.to_dict() for report in self.related],
             "covered_by": list(self.covered_by),
+            "outlet_country": self.outlet_country,
+            "verified": self.verified,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ListedArticle:
         article = Article.from_dict({**data, "perspective": data["feed_perspective"]})
+        country, verified = _verified(data)
         return cls(
             article=article,
             perspective=str(data["perspective"]),
@@ -72,6 +109,8 @@ class ListedArticle:
             story=str(data.get("story", article.id)),
             related=tuple(RelatedReport.from_dict(r) for r in data.get("related", [])),
             covered_by=tuple(str(p) for p in data.get("covered_by", [])),
+            outlet_country=country,
+            verified=verified,
         )
 
 
@@ -79,6 +118,7 @@ class ListedArticle:
 class PerspectiveInfo:
     id: str
     name: str
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2: the outlets' countries it stands for
 
 
 @dataclass(frozen=True)
@@ -92,18 +132,20 @@ class Coverage:
     thin: bool = False  # fewer listed than the health threshold: the site warns
     stories: int = 0  # stories it leads once on-topic reports are grouped (issue 5)
     new_stories: int = 0  # of those, not repeats of the previous digest
+    unverified: int = 0  # of the listed, those whose outlet did not decide the side
 
     def to_dict(self) -> dict[str, Any]:
         return {"fetched": self.fetched, "in_window": self.in_window, "on_topic": self.on_topic,
                 "listed": self.listed, "thin": self.thin, "stories": self.stories,
-                "new_stories": self.new_stories}
+                "new_stories": self.new_stories, "unverified": self.unverified}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Coverage:
         return cls(fetched=int(data.get("fetched", 0)), in_window=int(data.get("in_window", 0)),
                    on_topic=int(data.get("on_topic", 0)), listed=int(data.get("listed", 0)),
                    thin=bool(data.get("thin", False)), stories=int(data.get("stories", 0)),
-                   new_stories=int(data.get("new_stories", 0)))
+                   new_stories=int(data.get("new_stories", 0)),
+                   unverified=int(data.get("unverified", 0)))
 
 
 @dataclass(frozen=True)
@@ -115,7 +157,7 @@ class ExcludedArticle:
     source: str
     perspective: str  # where it would have gone
     reason: str  # why there, as ListedArticle.reason
-    dropped: str  # "off_topic", "repeat" or "not_selected"
+    dropped: str  # "other_country", "off_topic", "repeat" or "not_selected"
     detail: str = ""  # e.g. the keyword group it misses, the digest that listed it
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,6 +188,8 @@ class Classified:
     runs: tuple[str, ...] = ()  # the raw run files read
     coverage: dict[str, Coverage] = field(default_factory=dict)  # by perspective id
     excluded: tuple[ExcludedArticle, ...] = ()  # the window's articles not listed, and why
+    # "source": an outlet's country decides its side; "feed": every article keeps its feed's.
+    attribution: str = "source"
 
     @property
     def key(self) -> str:
@@ -153,6 +197,16 @@ class Classified:
 
     def count(self, perspective: str) -> int:
         return sum(1 for listed in self.articles if listed.perspective == perspective)
+
+    def counts(self, report: ListedArticle | RelatedReport) -> bool:
+        """Whether a report counts as its side's coverage (blindspots, the thin-side
+        warning): only verified outlets do, unless every article keeps its feed's side."""
+        return report.perspective != OTHER and (report.verified or self.attribution == "feed")
+
+    @property
+    def others(self) -> tuple[ListedArticle, ...]:
+        """The listed articles of the "Other countries" group."""
+        return tuple(listed for listed in self.articles if listed.perspective == OTHER)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,13 +216,15 @@ class Classified:
             "generated_at": format_time(self.generated_at),
             "window_start": format_time(self.window_start),
             "perspectives": [
-                {"id": p.id, "name": p.name, "count": self.count(p.id)} for p in self.perspectives
+                {"id": p.id, "name": p.name, "count": self.count(p.id),
+                 "countries": list(p.countries)} for p in self.perspectives
             ],
             "articles": [listed.to_dict() for listed in self.articles],
             "stats": dict(self.stats),
             "runs": list(self.runs),
             "coverage": {pid: c.to_dict() for pid, c in self.coverage.items()},
             "excluded": [article.to_dict() for article in self.excluded],
+            "attribution": self.attribution,
         }
 
     @classmethod
@@ -180,7 +236,9 @@ class Classified:
             generated_at=parse_time(str(data["generated_at"])),
             window_start=parse_time(str(data["window_start"])),
             perspectives=tuple(
-                PerspectiveInfo(id=str(p["id"]), name=str(p["name"])) for p in data["perspectives"]
+                PerspectiveInfo(id=str(p["id"]), name=str(p["name"]),
+                                countries=tuple(str(c) for c in p.get("countries", [])))
+                for p in data["perspectives"]
             ),
             articles=tuple(ListedArticle.from_dict(a) for a in data["articles"]),
             stats={str(k): int(v) for k, v in data.get("stats", {}).items()},
@@ -188,6 +246,7 @@ class Classified:
             coverage={str(pid): Coverage.from_dict(c)
                       for pid, c in data.get("coverage", {}).items()},
             excluded=tuple(ExcludedArticle.from_dict(a) for a in data.get("excluded", [])),
+            attribution=str(data.get("attribution") or _attribution_of(data)),
         )
 
 

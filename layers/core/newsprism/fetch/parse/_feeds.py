@@ -115,7 +115,7 @@ def _feedparser_extract(content: bytes, feed_url: str,
 
 def _articles(channel: Any, entries: list[Entry], feed: Feed, feed_url: str,
               fetched_at: datetime) -> list[Article]:
-    channel_source = _channel_source(channel, feed_url)
+    channel_source = _channel_source(channel, feed, feed_url)
     fetched_at = fetched_at.astimezone(UTC)
     articles = []
     for entry in entries:
@@ -126,8 +126,14 @@ def _articles(channel: Any, entries: list[Entry], feed: Feed, feed_url: str,
     return articles
 
 
-def _channel_source(channel: Any, feed_url: str) -> ArticleSource:
-    """Outlet name and home page for entries that do not name their own source."""
+def _channel_source(channel: Any, feed: Feed, feed_url: str) -> ArticleSource:
+    """Outlet name and home page for entries that do not name their own source: the outlet a
+    ``type = "outlet"`` feed was named by, whatever its channel calls itself ("China - South
+    China Morning Post", "Latest news", a blank), so that classify finds it in the registry;
+    else what the channel says."""
+    if feed.outlet:
+        return ArticleSource(name=feed.outlet, url=feed.outlet_url or origin(feed_url),
+                             from_entry=False)
     url = origin(str(channel.get("link", ""))) or origin(feed_url)
     name = title_text(str(channel.get("title", "")),
                       detail_type(channel.get("title_detail"), "text/plain"))

@@ -71,6 +71,9 @@ def seed_digest(path: Path = SEED) -> Digest:
         window_start=generated_at - timedelta(hours=24),
         perspectives=tuple(perspectives),
         articles=tuple(articles),
+        # The earlier system listed every article under its feed's side: its digests are
+        # "feed" attribution, which keeps its Markdown format.
+        attribution="feed",
     )
     highlights = Highlights(
         overall=bullets("Overall Highlights", articles),

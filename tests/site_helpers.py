@@ -4,6 +4,7 @@ store that counts what is asked of it."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -89,6 +90,30 @@ def with_evil_articles(digest: Digest) -> Digest:
         digest, classified=dataclasses.replace(digest.classified, articles=tuple(articles)),
         highlights=dataclasses.replace(digest.highlights, overall=overall),
     )
+
+
+def section(html: str, element_id: str) -> str:
+    """The HTML of the <section> labelled by the heading ``element_id``."""
+    start = html.index(f'aria-labelledby="{element_id}"')
+    depth, position = 1, html.index(">", start)
+    while depth:
+        opening = html.find("<section", position)
+        closing = html.find("</section>", position)
+        if opening != -1 and opening < closing:
+            depth, position = depth + 1, opening + 1
+        else:
+            depth, position = depth - 1, closing + 1
+    return html[start:position]
+
+
+def story_rows(html: str) -> list[str]:
+    """The rows of the "who reported each story" table, without its header."""
+    table = re.findall(r'<table class="story-table".*?</table>', html, re.DOTALL)[0]
+    return re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)[1:]
+
+
+def labels(html: str) -> list[str]:
+    return re.findall(r'<svg [^>]*aria-label="([^"]*)"', html)
 
 
 def store_digest(data: Store, digest: Digest) -> None:

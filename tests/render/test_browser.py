@@ -156,6 +156,19 @@ def test_perspectives_are_columns_on_a_desktop_and_stacked_on_a_phone(
     assert phone[1] > phone[0] + 100
 
 
+def test_other_countries_follow_the_sides_columns_at_full_width(tab: Tab, origin: str) -> None:
+    # The demo day lists outlets from India and South Korea: no side's, so not a third column.
+    boxes = """[...document.querySelectorAll('.perspective, .others')].map(s => {
+        const box = s.getBoundingClientRect();
+        return [s.classList.contains('others'), box.top, box.bottom, box.width]; })"""
+    tab.goto(origin + DIGEST)
+    found = tab.evaluate(boxes)
+    assert [others for others, *_ in found] == [False, False, True]
+    (_, _, first_bottom, side_width), (_, _, second_bottom, _), (_, top, _, width) = found
+    assert top > max(first_bottom, second_bottom) and width > 1.5 * side_width
+    assert "India" in tab.evaluate("document.querySelector('.others').textContent")
+
+
 def test_screenshots_of_desktop_and_phone(tab: Tab, origin: str) -> None:
     shots = []
     for name, (width, height), mobile, dark in (

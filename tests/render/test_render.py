@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from pathlib import Path
@@ -307,19 +308,41 @@ def test_render_all_drops_topics_that_have_no_digest_left(
     assert "tw-china/index.html" not in page(site, "index.html").hrefs
 
 
-def test_pages_show_country_state_affiliation_and_unknown_outlets(tmp_path: Path) -> None:
+def test_pages_show_stored_country_state_affiliation_and_unknown_outlets(tmp_path: Path) -> None:
+    # Classify stores each outlet's country (under "feed" attribution too, as here); the page
+    # shows what it stored and asks the registry only about state affiliation.
+    digest = with_coverage(seed_digest())
+    # What classify would have stored; Global Times' country deliberately not.
+    stored = {"South China Morning Post": "HK", "Associated Press": "US", "Yicai Global": "CN"}
+
+    def country(source: str) -> str | None:
+        return stored.get(source)
+
+    articles = tuple(
+        dataclasses.replace(listed, outlet_country=country(listed.article.source),
+                            related=tuple(dataclasses.replace(r, outlet_country=country(r.source))
+                                          for r in listed.related))
+        for listed in digest.classified.articles)
+    digest = dataclasses.replace(
+        digest, classified=dataclasses.replace(digest.classified, articles=articles))
     data, site = FileStore(tmp_path / "data"), FileStore(tmp_path / "site")
-    store_digest(data, with_coverage(seed_digest()))
+    store_digest(data, digest)
     render_digest(data, site, "us-china", "2026-02-12")
     html = site.read("us-china/2026-02-12/index.html").decode()
 
     def meta_of(outlet: str) -> str:
         return str(re.findall(rf'<span class="outlet">{outlet}</span>(.*?)</span>\n', html)[0])
 
-    assert "Global Times" in html
-    assert '<span class="country">China</span> · <span class="badge">state-affiliated</span>' in (
-        meta_of("Global Times"))
     assert '<span class="country">Hong Kong</span>' in meta_of("South China Morning Post")
     assert "state-affiliated" not in meta_of("South China Morning Post")
     assert "country unknown" in meta_of("mykxlg.com")
-    assert "Also reported by" in html and "(China)" in html  # the other side's outlet
+    # No country stored for Global Times: none shown, whatever the registry says (China); its
+    # state affiliation still comes from the registry.
+    assert ('<span class="country unknown">country unknown</span> · '
+            '<span class="badge">state-affiliated</span>') in meta_of("Global Times")
+    # Under "feed" attribution nothing is marked unverified: every article counts.
+    assert "unverified" not in html
+    # The related reports: each outlet with its country, and the side it counts for when
+    # its country does not say it (Global Times' country was not stored: it stays unknown).
+    assert "Also reported by" in html and "Associated Press</a> (United States)" in html
+    assert "Global Times</a> (China side)" in html

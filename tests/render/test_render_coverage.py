@@ -11,7 +11,7 @@ from newsprism.documents._digests import Digest, PerspectiveInfo, RelatedReport
 from newsprism.render._stage import render_digest
 from newsprism.store import FileStore
 from tests.seed_digest import seed_digest, with_coverage
-from tests.site_helpers import Page, store_digest
+from tests.site_helpers import Page, labels, section, store_digest, story_rows
 
 
 def rendered(tmp_path: Path, digest: Digest) -> tuple[str, FileStore]:
@@ -19,30 +19,6 @@ def rendered(tmp_path: Path, digest: Digest) -> tuple[str, FileStore]:
     store_digest(data, digest)
     render_digest(data, site, digest.classified.topic, digest.classified.date)
     return site.read(f"{digest.classified.topic}/{digest.classified.date}/index.html").decode(), site
-
-
-def section(html: str, element_id: str) -> str:
-    """The HTML of the <section> labelled by the heading ``element_id``."""
-    start = html.index(f'aria-labelledby="{element_id}"')
-    depth, position = 1, html.index(">", start)
-    while depth:
-        opening = html.find("<section", position)
-        closing = html.find("</section>", position)
-        if opening != -1 and opening < closing:
-            depth, position = depth + 1, opening + 1
-        else:
-            depth, position = depth - 1, closing + 1
-    return html[start:position]
-
-
-def story_rows(html: str) -> list[str]:
-    """The rows of the "who reported each story" table, without its header."""
-    table = re.findall(r'<table class="story-table".*?</table>', html, re.DOTALL)[0]
-    return re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)[1:]
-
-
-def labels(html: str) -> list[str]:
-    return re.findall(r'<svg [^>]*aria-label="([^"]*)"', html)
 
 
 def test_stories_only_one_side_covered_are_listed_as_blindspots(tmp_path: Path) -> None:

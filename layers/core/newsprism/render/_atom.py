@@ -1,5 +1,6 @@
 """Atom feeds (RFC 4287): one per topic and one for the whole site; an entry per digest whose
-content is the digest's highlights.
+content is the digest's highlights and, where outlets' countries decide the sides, each
+side's outlets and the other countries' with their countries.
 
 Every piece of feed text is escaped twice over: as HTML inside the entry's content, and that
 HTML as XML text. Characters XML 1.0 cannot carry at all (most C0 controls, surrogates,
@@ -18,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr  # escaping only  # nosec B406
 
 from newsprism.documents import format_time
 from newsprism.render._manifest import Entry
+from newsprism.render._sources import UNVERIFIED_NOTE
 from newsprism.render._urls import digest_path, link
 from newsprism.render._views import long_date
 
@@ -87,8 +89,15 @@ def _content_html(entry: Entry, href: str) -> str:
     for section in entry.sections:
         parts.append(f"<h3>{html.escape(section.title)}</h3>")
         bullets = "".join(f"<li>{html.escape(bullet)}</li>" for bullet in section.bullets)
-        parts.append(f"<ul>{bullets}</ul>" if bullets else "<p>No highlights.</p>")
-    notes = [f"{entry.articles} article{'' if entry.articles == 1 else 's'}"]
+        if bullets or not section.outlets:  # the other countries have outlets, no highlights
+            parts.append(f"<ul>{bullets}</ul>" if bullets else "<p>No highlights.</p>")
+        if section.outlets:
+            outlets = ", ".join(outlet.label for outlet in section.outlets)
+            parts.append(f"<p>Outlets: {html.escape(outlets)}.</p>")
+    if any(outlet.unverified for section in entry.sections for outlet in section.outlets):
+        parts.append(f"<p>Unverified: {html.escape(UNVERIFIED_NOTE)}</p>")
+    notes = [f"{entry.articles} article{'' if entry.articles == 1 else 's'}"
+             + (f" ({entry.others} from other countries)" if entry.others else "")]
     if entry.blindspots:
         notes.append(f"{entry.blindspots} "
                      f"{'story' if entry.blindspots == 1 else 'stories'} covered by one side only")

@@ -21,6 +21,7 @@ from typing import Any
 
 from newsprism.documents import (
     MANIFESTS,
+    OTHER,
     SCHEMA,
     PerspectiveInfo,
     SchemaError,
@@ -30,6 +31,7 @@ from newsprism.documents import (
     manifest_topic,
     parse_time,
 )
+from newsprism.render._sources import OutletView, SourceView
 from newsprism.render._views import DigestView
 from newsprism.store import NotFound, Store
 
@@ -39,10 +41,27 @@ LEAD_CHARS = 200  # the first highlight, as the archive shows it
 
 @dataclass(frozen=True)
 class Section:
-    """One heading of a digest's highlights and its bullets, as plain text."""
+    """One heading of a digest's highlights and its bullets, as plain text; under "source"
+    attribution also its outlets with their countries, and a last section, "Other
+    countries", of the other countries' outlets only."""
 
     title: str
     bullets: tuple[str, ...]
+    outlets: tuple[OutletView, ...] = ()
+
+    def to_list(self) -> list[Any]:
+        # [title, bullets] as before outlets were shown: a "feed" topic's manifest is unchanged.
+        fields: list[Any] = [self.title, list(self.bullets)]
+        if self.outlets:
+            fields.append([[o.name, o.country, o.unverified] for o in self.outlets])
+        return fields
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> Section:
+        title, bullets, *outlets = data
+        return cls(str(title), tuple(str(b) for b in bullets),
+                   tuple(OutletView(str(name), str(country), bool(unverified))
+                         for name, country, unverified in (outlets[0] if outlets else ())))
 
 
 @dataclass(frozen=True)
@@ -52,11 +71,16 @@ class Entry:
     date: str
     generated_at: datetime
     articles: int
-    counts: dict[str, int]  # listed articles by perspective id
+    counts: dict[str, int]  # listed articles by perspective id; OTHER: other countries
     blindspots: int  # stories only one side covered
     thin: tuple[str, ...]  # perspective ids with the coverage-health warning
     lead: str  # the first overall highlight, shortened; "" when there is none
     sections: tuple[Section, ...] = ()  # all highlights; kept for the newest entries only
+
+    @property
+    def others(self) -> int:
+        """Listed articles from other countries: no side's."""
+        return self.counts.get(OTHER, 0)
 
     def to_dict(self) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -65,7 +89,7 @@ class Entry:
             "blindspots": self.blindspots, "thin": list(self.thin), "lead": self.lead,
         }
         if self.sections:
-            document["sections"] = [[s.title, list(s.bullets)] for s in self.sections]
+            document["sections"] = [section.to_list() for section in self.sections]
         return document
 
     @classmethod
@@ -76,8 +100,7 @@ class Entry:
             counts={str(k): int(v) for k, v in data["counts"].items()},
             blindspots=int(data.get("blindspots", 0)),
             thin=tuple(str(p) for p in data.get("thin", [])), lead=str(data.get("lead", "")),
-            sections=tuple(Section(str(title), tuple(str(b) for b in bullets))
-                           for title, bullets in data.get("sections", [])),
+            sections=tuple(Section.from_list(s) for s in data.get("sections", [])),
         )
 
 
@@ -177,16 +200,27 @@ def entry_of(view: DigestView) -> Entry:
                 f"No {perspective.name} sources available for this time period.",)
         else:
             bullets = tuple(b.text for b in perspective.bullets)
-        sections.append(Section(perspective.name, bullets))
+        sections.append(Section(perspective.name, bullets,
+                                _outlets(perspective.sources) if view.by_source else ()))
+    if view.others:
+        sections.append(Section("Other countries", (), _outlets(view.others)))
+    counts = {p.id: p.count for p in view.perspectives}
+    if view.others:
+        counts[OTHER] = len(view.others)
     return Entry(
         date=view.date, generated_at=parse_time(view.generated_at),
         articles=view.article_count,
-        counts={p.id: p.count for p in view.perspectives},
+        counts=counts,
         blindspots=view.blindspot_count,
         thin=tuple(p.id for p in view.thin),
         lead=shorten(view.overall[0].text) if view.overall else "",
         sections=tuple(sections),
     )
+
+
+def _outlets(sources: tuple[SourceView, ...]) -> tuple[OutletView, ...]:
+    """Each outlet once, in list order."""
+    return tuple(dict.fromkeys(source.outlet_view for source in sources))
 
 
 def shorten(text: str, limit: int = LEAD_CHARS) -> str:

@@ -1,6 +1,8 @@
-"""The digest as Markdown, byte for byte in the earlier system's format.
+"""The digest as Markdown: the earlier system's format byte for byte, or, where outlets'
+countries decide the sides (``attribution = "source"``), the product format that shows them.
 
-The format is docs/design.md, "Markdown".
+Both formats are docs/design.md, "Markdown". A digest under "feed" attribution (and so every
+digest of the earlier system's ``topics.json``) is written in the earlier format.
 
 The file is a Hugo page: YAML front matter, the highlights, ``<!--more-->`` (Hugo's summary
 divider) and the numbered source list. Feed text is hostile, so every piece of it is escaped
@@ -14,7 +16,8 @@ import json
 import re
 from datetime import UTC
 
-from newsprism.documents import Bullet, Digest, ListedArticle, format_time
+from newsprism.documents import OTHER, Bullet, Classified, Digest, ListedArticle, format_time
+from newsprism.outlets import country_name
 
 # Characters that start emphasis, links, code spans, autolinks or raw HTML, and the backslash
 # itself. "~" too: Hugo's Goldmark renders "~~text~~" as strikethrough (GFM).
@@ -34,17 +37,30 @@ _URL_BREAKING = re.compile(r"[\x00-\x20\x7f()<>]")
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 # JSON leaves these unescaped, but YAML forbids or folds them inside a double-quoted scalar.
 _YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# The product format's notes: plain text, nothing to escape.
+OTHERS_HEADING = "### Other Countries"
+OTHERS_NOTE = ("Outlets from countries no perspective of this topic stands for. Listed for "
+               "context, they count for no perspective.")
+UNVERIFIED_NOTE = ("Unverified: the source registry does not know the outlet, or it is an "
+                   "aggregator, so the article is listed under the perspective of the feed that "
+                   "found it and does not count as that perspective's coverage.")
 
 
 def render_markdown(digest: Digest) -> str:
-    """The digest as the earlier system's Hugo Markdown page."""
+    """The digest as a Hugo Markdown page: the product format under "source" attribution,
+    the earlier system's otherwise."""
     classified = digest.classified
+    product = classified.attribution == "source"
     articles = classified.articles
-    blocks: list[list[str]] = [_front_matter(digest), ["## Overall Highlights"]]
+    blocks: list[list[str]] = [_front_matter(digest, product), ["## Overall Highlights"]]
     blocks += [_bullets(digest.highlights.overall), ["<!--more-->"]]
     for perspective in classified.perspectives:
         name = escape_text(perspective.name)
-        blocks.append([f"## {name} Perspective ({name} Sources)"])
+        if product and perspective.countries:
+            scope = "Outlets: " + ", ".join(_country(code) for code in perspective.countries)
+        else:
+            scope = f"{name} Sources"
+        blocks.append([f"## {name} Perspective ({scope})"])
         if classified.count(perspective.id) == 0:
             blocks.append([f"- No {name} sources available for this time period."])
         else:
@@ -52,11 +68,42 @@ def render_markdown(digest: Digest) -> str:
     noun = "article" if len(articles) == 1 else "articles"
     blocks.append(["## Sources"])
     blocks.append([f"This summary is based on {len(articles)} {noun} from the following sources:"])
-    blocks.append([_source_line(number, listed) for number, listed in enumerate(articles, 1)])
+    if not product:
+        blocks.append([_source_line(number, listed) for number, listed in enumerate(articles, 1)])
+    else:
+        blocks += _product_sources(classified)
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
 
 
-def _front_matter(digest: Digest) -> list[str]:
+def _product_sources(classified: Classified) -> list[list[str]]:
+    """The sides' articles, each outlet with its country, then the other countries' under a
+    heading of their own. Numbers are list positions, as on the page."""
+    numbered = list(enumerate(classified.articles, 1))
+    sides = [(n, listed) for n, listed in numbered if listed.perspective != OTHER]
+    others = [(n, listed) for n, listed in numbered if listed.perspective == OTHER]
+    blocks = [[_source_line(n, listed, _outlet_place(classified, listed)) for n, listed in sides]]
+    if any(not classified.counts(listed) for _, listed in sides):
+        blocks.append([UNVERIFIED_NOTE])
+    if others:
+        blocks += [[OTHERS_HEADING], [OTHERS_NOTE]]
+        blocks.append([_source_line(n, listed, _outlet_place(classified, listed))
+                       for n, listed in others])
+    return blocks
+
+
+def _outlet_place(classified: Classified, listed: ListedArticle) -> str:
+    """What follows the outlet's name: ", Japan", ", unverified", ", Japan, unverified"."""
+    place = f", {_country(listed.outlet_country)}" if listed.outlet_country else ""
+    unverified = listed.perspective != OTHER and not classified.counts(listed)
+    return place + (", unverified" if unverified else "")
+
+
+def _country(code: str | None) -> str:
+    # A stored document is read back from a store: its country code is escaped like feed text.
+    return escape_text(country_name(code or ""))
+
+
+def _front_matter(digest: Digest, product: bool) -> list[str]:
     classified = digest.classified
     outlets = list(dict.fromkeys(listed.article.source for listed in classified.articles))
     lines = [
@@ -75,7 +122,12 @@ def _front_matter(digest: Digest) -> list[str]:
             f"    name: {_yaml_string(perspective.name)}",
             f"    count: {classified.count(perspective.id)}",
         ]
+        if product:
+            codes = ", ".join(_yaml_string(code) for code in perspective.countries)
+            lines.append(f"    countries: [{codes}]")
     lines += [f"{p.id}Sources: {classified.count(p.id)}" for p in classified.perspectives]
+    if product:  # not "{id}Sources": "other" could be a perspective's id
+        lines.append(f"otherCountries: {classified.count(OTHER)}")
     return [*lines, "draft: false", "---"]
 
 
@@ -88,14 +140,14 @@ def _bullets(bullets: tuple[Bullet, ...]) -> list[str]:
     return lines
 
 
-def _source_line(number: int, listed: ListedArticle) -> str:
+def _source_line(number: int, listed: ListedArticle, place: str = "") -> str:
     article = listed.article
     published = article.published.astimezone(UTC)
     locale = escape_text(f"{article.language}-{article.region}")
     title = escape_text(article.title)
     link = f"[{title}]({escape_url(article.url)})" if _WEB_URL.match(article.url) else title
     day = f"{published.month}/{published.day}/{published.year}"
-    return f"{number}. [{locale}] {link} - {escape_text(article.source)} ({day})"
+    return f"{number}. [{locale}] {link} - {escape_text(article.source)}{place} ({day})"
 
 
 def escape_text(text: str) -> str:

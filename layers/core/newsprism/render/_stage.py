@@ -26,6 +26,7 @@ from markupsafe import Markup
 from newsprism.documents import (
     DIGESTS,
     MANIFESTS,
+    OTHER,
     Digest,
     SchemaError,
     decode,
@@ -72,6 +73,7 @@ class DayView:
     date: str
     label: str  # "Thursday 12 February 2026"
     articles: int
+    others: int  # of ``articles``, those from other countries (no side's)
     segments: tuple[Segment, ...]
     balance: Markup
     blindspots: int
@@ -248,10 +250,11 @@ def _feed_items(manifest: TopicManifest) -> list[FeedItem]:
 
 
 def _segments(manifest: TopicManifest, entry: Entry) -> tuple[Segment, ...]:
-    """The entry's counts in the topic's perspective order; ids the topic no longer has last."""
+    """The entry's counts in the topic's perspective order; ids the topic no longer has last.
+    The other countries are no side: they are not in the bar."""
     known = [p.id for p in manifest.perspectives]
     names = {p.id: p.name for p in manifest.perspectives}
-    ids = known + sorted(set(entry.counts) - set(known))
+    ids = known + sorted(set(entry.counts) - set(known) - {OTHER})
     return tuple(Segment(names.get(pid, pid), entry.counts.get(pid, 0),
                          tone(known.index(pid)) if pid in names else 0) for pid in ids)
 
@@ -262,7 +265,8 @@ def _day_view(manifest: TopicManifest, entry: Entry) -> DayView:
     overall = entry.sections[0].bullets if entry.sections else ()
     return DayView(
         topic=manifest.topic, date=entry.date, label=long_date(entry.date),
-        articles=entry.articles, segments=segments, balance=balance_bar(segments),
+        articles=entry.articles, others=entry.others, segments=segments,
+        balance=balance_bar(segments),
         blindspots=entry.blindspots, thin=tuple(names.get(p, p) for p in entry.thin),
         lead=entry.lead, highlights=overall,
     )

@@ -1,19 +1,28 @@
 """Shared material for the summarizer tests: the seed's selection, model answers, and the check
 that a digest went all the way to the published site with every bullet citing real articles.
 
-In the seed's selection articles 1-10 are listed under "us" and 11-20 under "china".
+In the seed's selection articles 1-10 are listed under "us" and 11-20 under "china". The
+sided selection (``sided_classified``) is placed by outlet country (issue 19): see ``SIDED``.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from newsprism.config import Config, SummarizerKind, SummarizerSettings, load_config
 from newsprism.documents import _raw as models
-from newsprism.documents._digests import Classified, Digest
+from newsprism.documents._digests import (
+    OTHER,
+    Classified,
+    Digest,
+    ListedArticle,
+    PerspectiveInfo,
+    RelatedReport,
+)
 from newsprism.render._markdown import escape_text
 from newsprism.render._stage import render_digest
 from newsprism.store import FileStore, Store
@@ -24,6 +33,61 @@ TOPIC, DATE = "us-china", "2026-02-12"
 
 def seed_classified() -> Classified:
     return seed_digest().classified
+
+
+# US vs China, as classify places articles by their outlet's country. (title, outlet, outlet
+# country or None when unknown, feed's side, listed side, hours ago, other outlets' reports).
+# [2] is an unknown outlet kept on its feed's side; [6] is an Indian outlet that the US search
+# found, the newest story and the best covered: it must neither speak for the US nor lead.
+SIDED: tuple[tuple[str, str, str | None, str, str, int, tuple[str, ...]], ...] = (
+    ("US warns Beijing over Taiwan drills", "The New York Times", "US", "us", "us", 9, ()),
+    ("Pentagon budget targets China", "Yahoo News", None, "us", "us", 2, ("MSN",)),
+    ("US lawmakers press chip curbs", "The Wall Street Journal", "US", "us", "us", 8, ()),
+    ("Beijing rejects US accusations", "Global Times", "CN", "china", "china", 5, ()),
+    ("Hong Kong traders weigh tariffs", "South China Morning Post", "HK", "china", "china", 6,
+     ()),
+    ("China's military threats worry the US", "The Hindu", "IN", "us", OTHER, 1,
+     ("The Times of India", "Hindustan Times")),
+    ("Tokyo watches US-China talks", "The Japan Times", "JP", "china", OTHER, 3, ()),
+)
+SIDED_NOW = datetime(2026, 2, 12, 4, 0, tzinfo=UTC)
+
+
+def sided_listed(title: str, outlet: str, country: str | None, feed_side: str, side: str,
+                 hours_ago: float, also: tuple[str, ...] = ()) -> ListedArticle:
+    url = f"https://news.example/{len(title)}/{title.replace(' ', '-')}"
+    reason = (f"source: {outlet} ({country})" if country
+              else f"feed: outlet {outlet!r} not in the registry")
+    related = tuple(RelatedReport(title=title, url=f"{url}/{i}", source=name, perspective=side,
+                                  id=f"{i:016x}", reason=reason, outlet_country=country,
+                                  verified=country is not None)
+                    for i, name in enumerate(also, 1))
+    return ListedArticle(
+        article=models.Article(id=models.article_id(url), title=title, url=url, source=outlet,
+                               source_url="", published=SIDED_NOW - timedelta(hours=hours_ago),
+                               language="en", region="US", feed="", perspective=feed_side),
+        perspective=side, reason=reason, story=models.article_id(url), related=related,
+        covered_by=(side,) if country and side != OTHER else (), outlet_country=country,
+        verified=country is not None)
+
+
+def sided_classified(attribution: str = "source") -> Classified:
+    """``SIDED`` listed as classify lists it: the sides' articles, then the other countries'.
+    Under "feed" attribution nothing is verified and every article stays on its feed's side
+    (the countries are still recorded)."""
+    articles = [sided_listed(*case) for case in SIDED]
+    if attribution == "feed":
+        articles = [replace(a, perspective=a.article.perspective, verified=False,
+                            reason="feed", covered_by=(a.article.perspective,),
+                            related=tuple(replace(r, perspective=a.article.perspective,
+                                                  verified=False) for r in a.related))
+                    for a in articles]
+        articles.sort(key=lambda a: ["us", "china"].index(a.perspective))  # stable
+    return Classified(topic=TOPIC, topic_name="US vs China", date=DATE,
+                      generated_at=SIDED_NOW, window_start=SIDED_NOW - timedelta(days=1),
+                      perspectives=(PerspectiveInfo("us", "United States", ("US",)),
+                                    PerspectiveInfo("china", "China", ("CN", "HK"))),
+                      articles=tuple(articles), attribution=attribution)
 
 
 def config_for(kind: SummarizerKind = "extractive", **summarizer: Any) -> Config:

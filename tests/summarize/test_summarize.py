@@ -30,11 +30,13 @@ def listed(title: str, perspective: str, hours_ago: float,
 
 
 def classified(*articles: ListedArticle) -> Classified:
+    """Every article on its feed's side, as the earlier system placed them (the sides by outlet
+    country: tests/summarize/test_summarize_sides.py)."""
     return Classified(topic="us-china", topic_name="US vs China", date="2026-02-12",
                       generated_at=NOW, window_start=NOW - timedelta(days=1),
                       perspectives=(PerspectiveInfo("us", "United States"),
                                     PerspectiveInfo("china", "China")),
-                      articles=articles)
+                      articles=articles, attribution="feed")
 
 
 @pytest.mark.parametrize("title, expected", [

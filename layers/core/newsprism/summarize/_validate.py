@@ -3,9 +3,11 @@
 An answer is accepted only when it is the JSON asked for (a Markdown code fence around it is
 tolerated), every bullet is a non-empty sentence within ``MAX_BULLET_CHARS`` that cites at
 least one article of the list by its number, a perspective's bullets cite that perspective's
-articles only, and each section has between 1 and ``count`` bullets where it has articles (none
-where it has none). Any failure raises ``InvalidAnswer`` with one line naming the place, e.g.
-``overall[2].sources[0]: no article 27 (the list has 1-20)``, which is fed back to the model.
+articles only (never the "Other countries" group's: another country's outlet is no side's
+view, issue 19; "overall" may cite any), and each section has between 1 and ``count``
+bullets where it has articles (none where it has none). Any failure raises ``InvalidAnswer``
+with one line naming the place, e.g. ``overall[2].sources[0]: no article 27 (the list has
+1-20)``, which is fed back to the model.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from newsprism.documents import Bullet, Classified, Highlights, ListedArticle
+from newsprism.documents import OTHER, Bullet, Classified, Highlights, ListedArticle
 from newsprism.summarize._prompt import MAX_BULLET_CHARS
 
 # JSON's "\ud83d" without its pair decodes to a lone surrogate (issue 9).
@@ -40,14 +42,14 @@ def parse_answer(text: str, classified: Classified, count: int) -> Highlights:
     known = [p.id for p in classified.perspectives]
     for key in perspectives:
         if key not in known:
+            hint = "; other countries' articles go in overall" if key == OTHER else ""
             raise InvalidAnswer(f"perspectives.{key}: no such perspective "
-                                f"(have: {', '.join(known)})")
+                                f"(have: {', '.join(known)}){hint}")
     numbers = {n: listed for n, listed in enumerate(classified.articles, 1)}
-    total = len(numbers)
-    overall = _section(document["overall"], "overall", numbers, total, count)
+    overall = _section(document["overall"], "overall", numbers, numbers, count)
     by_perspective = {
         pid: _section(perspectives.get(pid, []), f"perspectives.{pid}",
-                      {n: a for n, a in numbers.items() if a.perspective == pid}, total, count)
+                      {n: a for n, a in numbers.items() if a.perspective == pid}, numbers, count)
         for pid in known
     }
     return Highlights(overall=overall, perspectives=by_perspective)
@@ -67,8 +69,8 @@ def _json(text: str) -> Any:
                             f"{exc.colno})") from None
 
 
-def _section(value: Any, path: str, citable: dict[int, ListedArticle], total: int,
-             count: int) -> tuple[Bullet, ...]:
+def _section(value: Any, path: str, citable: dict[int, ListedArticle],
+             listed: dict[int, ListedArticle], count: int) -> tuple[Bullet, ...]:
     if not isinstance(value, list):
         raise InvalidAnswer(f"{path}: expected a list, got {_kind(value)}")
     if not citable and value:
@@ -77,10 +79,12 @@ def _section(value: Any, path: str, citable: dict[int, ListedArticle], total: in
         raise InvalidAnswer(f"{path}: empty, but {len(citable)} articles are listed here")
     if len(value) > count:
         raise InvalidAnswer(f"{path}: {len(value)} highlights, at most {count} were asked for")
-    return tuple(_bullet(item, f"{path}[{i}]", citable, total) for i, item in enumerate(value))
+    return tuple(_bullet(item, f"{path}[{i}]", citable, listed)
+                 for i, item in enumerate(value))
 
 
-def _bullet(value: Any, path: str, citable: dict[int, ListedArticle], total: int) -> Bullet:
+def _bullet(value: Any, path: str, citable: dict[int, ListedArticle],
+            listed: dict[int, ListedArticle]) -> Bullet:
     if not isinstance(value, dict):
         raise InvalidAnswer(f"{path}: expected an object with text and sources, "
                             f"got {_kind(value)}")
@@ -104,13 +108,15 @@ def _bullet(value: Any, path: str, citable: dict[int, ListedArticle], total: int
         if number is None:
             raise InvalidAnswer(f"{path}.sources[{i}]: expected an article number, "
                                 f"got {json.dumps(source)}")
-        if not 1 <= number <= total:
+        if number not in listed:
             raise InvalidAnswer(f"{path}.sources[{i}]: no article {number} "
-                                f"(the list has 1-{total})")
+                                f"(the list has 1-{len(listed)})")
         if number not in citable:
-            raise InvalidAnswer(f"{path}.sources[{i}]: article {number} is listed under "
-                                f"another perspective (this section may cite "
-                                f"{_ranges(sorted(citable))})")
+            where = ("is from another country's outlet (Other countries), which only overall "
+                     "may cite" if listed[number].perspective == OTHER
+                     else "is listed under another perspective")
+            raise InvalidAnswer(f"{path}.sources[{i}]: article {number} {where} (this "
+                                f"section may cite {_ranges(sorted(citable))})")
         ids.append(citable[number].article.id)
     return Bullet(text=text, sources=tuple(dict.fromkeys(ids)))
 

@@ -151,7 +151,13 @@ def _domains(outlets: Iterable[Outlet]) -> list[str]:
     """Each outlet's primary domain, once; one under another listed domain is left out, since
     "site:cnn.com" finds cnnespanol.cnn.com too and the words are better spent."""
     domains = list(dict.fromkeys(o.domains[0] for o in outlets if o.domains))
-    return [d for d in domains if not any(d.endswith("." + other) for other in domains)]
+    listed = set(domains)
+
+    def under_another(domain: str) -> bool:
+        labels = domain.split(".")
+        return any(".".join(labels[start:]) in listed for start in range(1, len(labels)))
+
+    return [d for d in domains if not under_another(d)]
 
 
 def _even_parts(items: list[str], count: int) -> Iterator[list[str]]:

@@ -219,8 +219,9 @@ def test_repeats_are_found_by_headline_or_id_and_new_coverage_is_named() -> None
         article=dataclasses.replace(rewritten.article, id="a2"),
         perspective="us", reason="feed", story="a2")
     repeats = find_repeats(stories, listing, order)
-    assert repeats == [Repeat("2026-02-11", ("china",)), Repeat("2026-02-11", ()),
-                       Repeat("2026-02-11", ()), Repeat("2026-02-11", ()), None]
+    day = "2026-02-11"
+    assert repeats == [Repeat(day, ("china",), day), Repeat(day, (), day), Repeat(day, (), day),
+                       Repeat(day, (), day), None]
     relisted = relist(stories[0], repeats[0])  # type: ignore[arg-type]
     assert relisted.lead.article.source == "SCMP"
     assert relisted.lead.reason.endswith(

@@ -31,6 +31,7 @@ from newsprism.documents import (
     OTHER,
     Article,
     Classified,
+    ContinuingStory,
     Coverage,
     ExcludedArticle,
     ListedArticle,
@@ -49,6 +50,8 @@ THIN_BELOW = 3
 # bloat it: beyond this many articles per rule only the count remains (a real day has a few
 # hundred articles per topic).
 EXCLUDED_RECORDED_PER_RULE = 500
+# The "Continuing" list is a reminder, not a second digest (issue 20).
+CONTINUING_LISTED = 10
 
 
 class NothingToList(RuntimeError):
@@ -98,8 +101,9 @@ def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, setti
     stats["grouped"] = len(on_topic) - len(stories)
     _count(counts, "stories", [story.lead for story in stories])
 
+    continuing: list[ContinuingStory] = []
     if not settings.repeat_stories and previous is not None:
-        stories = _drop_repeats(stories, previous, order, headlines, stats, excluded)
+        stories = _drop_repeats(stories, previous, order, headlines, stats, excluded, continuing)
     _count(counts, "new_stories", [story.lead for story in stories])
 
     selection = balanced_selection(stories, order, settings.max_articles)
@@ -135,6 +139,7 @@ def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, setti
                                                            else "verified")) for pid in order},
         excluded=recorded,
         attribution=settings.attribution,
+        continuing=_most_reported(continuing),
     )
 
 
@@ -231,9 +236,11 @@ def _topic_text(article: Article, lookup: Lookup) -> tuple[str, str]:
 
 
 def _drop_repeats(stories: list[Story], listing: Listing, order: list[str], headlines: Headlines,
-                  stats: Counter[str], excluded: list[ExcludedArticle]) -> list[Story]:
-    """Stories the previous digest listed are dropped, unless a perspective that did not
-    cover them then covers them now (new coverage): those are listed again, led by it."""
+                  stats: Counter[str], excluded: list[ExcludedArticle],
+                  continuing: list[ContinuingStory]) -> list[Story]:
+    """Stories the previous digest listed leave the digest's body for ``continuing``, unless
+    a perspective that did not cover them then covers them now (new coverage): those are
+    listed again, led by it."""
     kept: list[Story] = []
     repeats = find_repeats(stories, listing, order, headlines)
     for story, repeat in zip(stories, repeats, strict=True):
@@ -245,8 +252,25 @@ def _drop_repeats(stories: list[Story], listing: Listing, order: list[str], head
         else:
             excluded.extend(_excluded(r, "repeat", f"listed on {repeat.listed_on}")
                             for r in story.reports)
+            continuing.append(_continuing(story, repeat.first_listed or repeat.listed_on, order))
             stats["repeats"] += 1
     return kept
+
+
+def _continuing(story: Story, first_listed: str, order: list[str]) -> ContinuingStory:
+    lead = story.lead
+    return ContinuingStory(id=lead.article.id, title=lead.article.title, url=lead.article.url,
+                           source=lead.article.source, perspective=lead.perspective,
+                           first_listed=first_listed, reports=len(story.reports),
+                           covered_by=story.covered_by(order),
+                           outlet_country=lead.outlet_country, verified=lead.verified)
+
+
+def _most_reported(continuing: list[ContinuingStory]) -> tuple[ContinuingStory, ...]:
+    """A short list: the most widely reported first, then the longest running."""
+    ranked = sorted(continuing, key=lambda c: (-len(c.covered_by), -c.reports, c.first_listed,
+                                               c.id))
+    return tuple(ranked[:CONTINUING_LISTED])
 
 
 def _excluded(listed: ListedArticle, dropped: str, detail: str) -> ExcludedArticle:

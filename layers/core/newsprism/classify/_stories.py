@@ -10,7 +10,7 @@ not cover it then covers it now (issue 5).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -72,44 +72,53 @@ def group_stories(articles: Sequence[ListedArticle], *, grouped: bool,
 
 @dataclass(frozen=True)
 class Listing:
-    """What the topic's previous digest listed: per story, its articles' ids, headlines and
-    the perspectives that covered it."""
+    """What the topic's previous digest listed, in its body and in its "Continuing" list:
+    per story, its articles' ids, headlines, the perspectives that covered it and the day
+    a digest first listed it."""
 
     date: str
     ids: dict[str, int]  # article id -> story number
     titles: list[tuple[str, int]]  # (headline, story number)
     covered: list[frozenset[str] | None]  # None: not recorded, so nothing counts as new
+    first: list[str] = field(default_factory=list)  # story number -> YYYY-MM-DD
 
 
 @dataclass(frozen=True)
 class Repeat:
     listed_on: str
     new: tuple[str, ...]  # perspectives covering it now that did not then; () = a repeat
+    first_listed: str = ""  # the day a digest first listed it
 
 
 def read_listing(document: dict[str, Any], date: str) -> Listing:
     """The listing of a stored digest document; entries it cannot read are skipped."""
-    ids: dict[str, int] = {}
-    titles: list[tuple[str, int]] = []
-    covered: list[frozenset[str] | None] = []
-    entries = document.get("articles")
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        number = len(covered)
-        reports = [entry, *(r for r in _list(entry.get("related")) if isinstance(r, dict))]
-        for report in reports:
-            if report.get("id"):
-                ids[str(report["id"])] = number
-            if report.get("title"):
-                titles.append((str(report["title"]), number))
-        # Who covered it is covered_by; a digest written before covered_by was stored has
-        # only its reports' perspectives.
-        perspectives = {str(p) for p in _list(entry.get("covered_by"))}
-        if "covered_by" not in entry:
-            perspectives = {str(r["perspective"]) for r in reports if r.get("perspective")}
-        covered.append(frozenset(perspectives) or None)
-    return Listing(date, ids, titles, covered)
+    listing = Listing(date, {}, [], [], [])
+    for entry in _list(document.get("articles")):
+        if isinstance(entry, dict):
+            related = [r for r in _list(entry.get("related")) if isinstance(r, dict)]
+            _add_story(listing, entry, [entry, *related], date)
+    # A story that digest showed as continuing keeps the day it first appeared.
+    for entry in _list(document.get("continuing")):
+        if isinstance(entry, dict):
+            _add_story(listing, entry, [entry], str(entry.get("first_listed") or date))
+    return listing
+
+
+def _add_story(listing: Listing, entry: dict[str, Any], reports: list[dict[str, Any]],
+               first: str) -> None:
+    number = len(listing.covered)
+    for report in reports:
+        if report.get("id"):
+            listing.ids[str(report["id"])] = number
+        if report.get("title"):
+            listing.titles.append((str(report["title"]), number))
+    # Who covered it is covered_by; a digest written before covered_by was stored has only
+    # its reports' perspectives.
+    perspectives = {str(p) for p in _list(entry.get("covered_by"))}
+    if "covered_by" not in entry:
+        perspectives = {str(r["perspective"]) for r in reports if r.get("perspective")}
+    listing.covered.append(frozenset(perspectives) or None)
+    listing.first.append(first)
 
 
 def _list(value: Any) -> list[Any]:
@@ -138,7 +147,7 @@ def find_repeats(stories: Sequence[Story], listing: Listing, order: Sequence[str
         else:
             before = frozenset().union(*(c for c in coverages if c is not None))
             new = tuple(p for p in story.covered_by(order) if p not in before)
-        found.append(Repeat(listing.date, new))
+        found.append(Repeat(listing.date, new, min(listing.first[n] for n in numbers)))
     return found
 
 

@@ -115,6 +115,38 @@ class ListedArticle:
 
 
 @dataclass(frozen=True)
+class ContinuingStory:
+    """A story an earlier digest listed that is still reported today (issue 20): shown in a
+    short "Continuing" list, not in the digest's body, unless ``repeat_stories``."""
+
+    id: str  # the article id of today's report that stands for it
+    title: str
+    url: str
+    source: str
+    perspective: str
+    first_listed: str  # YYYY-MM-DD: the digest that first listed the story
+    reports: int = 1  # today's reports of it
+    covered_by: tuple[str, ...] = ()  # as ListedArticle.covered_by, today
+    outlet_country: str | None = None
+    verified: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "url": self.url, "source": self.source,
+                "perspective": self.perspective, "first_listed": self.first_listed,
+                "reports": self.reports, "covered_by": list(self.covered_by),
+                "outlet_country": self.outlet_country, "verified": self.verified}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ContinuingStory:
+        country, verified = _verified(data)
+        return cls(id=str(data["id"]), title=str(data["title"]), url=str(data["url"]),
+                   source=str(data["source"]), perspective=str(data["perspective"]),
+                   first_listed=str(data["first_listed"]), reports=int(data.get("reports", 1)),
+                   covered_by=tuple(str(p) for p in data.get("covered_by", [])),
+                   outlet_country=country, verified=verified)
+
+
+@dataclass(frozen=True)
 class PerspectiveInfo:
     id: str
     name: str
@@ -190,6 +222,7 @@ class Classified:
     excluded: tuple[ExcludedArticle, ...] = ()  # the window's articles not listed, and why
     # "source": an outlet's country decides its side; "feed": every article keeps its feed's.
     attribution: str = "source"
+    continuing: tuple[ContinuingStory, ...] = ()  # earlier digests' stories still reported
 
     @property
     def key(self) -> str:
@@ -225,6 +258,7 @@ class Classified:
             "coverage": {pid: c.to_dict() for pid, c in self.coverage.items()},
             "excluded": [article.to_dict() for article in self.excluded],
             "attribution": self.attribution,
+            "continuing": [story.to_dict() for story in self.continuing],
         }
 
     @classmethod
@@ -247,6 +281,7 @@ class Classified:
                       for pid, c in data.get("coverage", {}).items()},
             excluded=tuple(ExcludedArticle.from_dict(a) for a in data.get("excluded", [])),
             attribution=str(data.get("attribution") or _attribution_of(data)),
+            continuing=tuple(ContinuingStory.from_dict(c) for c in data.get("continuing", [])),
         )
 
 

@@ -27,7 +27,8 @@ def day(data: FileStore, days_ago: int, titles: list[str], **settings: object) -
     now = NOW - timedelta(days=days_ago)
     store_run(data, [article(t, hours_ago=24 * days_ago + 1 + i, **AP)
                      for i, t in enumerate(titles)], fetched_at=now)
-    result = classify_topic(config(max_age=timedelta(hours=24), **settings), TOPIC, data, now)
+    result = classify_topic(config(TOPIC, max_age=timedelta(hours=24), **settings), TOPIC, data,
+                            now)
     data.write(f"digests/{result.topic}/{result.date}.json", models.dumps(result.to_dict()))
     return result
 

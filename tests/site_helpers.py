@@ -1,5 +1,6 @@
-"""What the site tests share: an HTML reader, digests moved in time or made hostile, and a
-store that counts what is asked of it."""
+"""What the site tests share: an HTML reader, digests moved in time or made hostile, listed
+articles and related reports built from an outlet and its country, and a store that counts
+what is asked of it."""
 
 from __future__ import annotations
 
@@ -7,16 +8,48 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
-from newsprism.documents._digests import Bullet, Digest, RelatedReport
-from newsprism.documents._raw import dumps
+from newsprism.documents._digests import Bullet, Digest, ListedArticle, RelatedReport
+from newsprism.documents._raw import Article, article_id, dumps
 from newsprism.store import Store
 
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 EVIL_TITLE = "<script>alert(1)</script> & \"quotes\""
 EVIL_BULLET = "<img src=x onerror=alert(4)> **bold** [x](javascript:alert(5))"
+
+NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)
+# (outlet, its home page, its country; None: the registry does not place it)
+Outlet = tuple[str, str, str | None]
+WASHINGTON = ("Washington Daily", "https://washingtondaily.example", "US")
+BEIJING = ("Beijing Herald", "https://beijingherald.example", "CN")
+HARBOUR = ("Harbour Post", "https://harbourpost.example", "HK")
+DELHI = ("Delhi Times", "https://delhitimes.example", "IN")
+TOKYO = ("Tokyo Wire", "https://tokyowire.example", "JP")
+UNKNOWN = ("Nowhere Known", "https://nowhere.example", None)
+PORTAL = ("Everyone's Portal", "https://portal.example", None)  # an aggregator: no country
+
+
+def listed(title: str, outlet: Outlet, side: str, *, feed: str = "us",
+           covered: tuple[str, ...] = (), related: tuple[RelatedReport, ...] = (),
+           hours: float = 1, language: str = "en") -> ListedArticle:
+    """A listed article of ``outlet``, verified when the outlet has a country."""
+    name, home, country = outlet
+    url = f"{home}/{re.sub(r'[^a-z]+', '-', title.lower())}"
+    article = Article(id=article_id(url), title=title, url=url, source=name, source_url=home,
+                      published=NOW - timedelta(hours=hours), language=language, region="US",
+                      feed=f"https://feeds.example/{feed}.xml", perspective=feed)
+    return ListedArticle(article, side, "test", article.id, related, covered,
+                         outlet_country=country, verified=country is not None)
+
+
+def report(title: str, outlet: Outlet, side: str) -> RelatedReport:
+    """Another outlet's report of a story, verified when the outlet has a country."""
+    name, home, country = outlet
+    url = f"{home}/copy-{len(title)}"
+    return RelatedReport(title, url, name, side, id=article_id(url),
+                         outlet_country=country, verified=country is not None)
 
 
 class Page(HTMLParser):

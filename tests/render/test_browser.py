@@ -8,6 +8,7 @@ Screenshots (desktop and phone, light and dark) are saved to .newsprism/artifact
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import tempfile
 import urllib.request
@@ -17,6 +18,7 @@ from urllib.error import HTTPError
 
 import pytest
 
+from newsprism.documents import ContinuingStory, Digest
 from newsprism.render._stage import render_all
 from newsprism.serve import make_server, running
 from newsprism.store import FileStore
@@ -37,8 +39,9 @@ DIGEST = "us-china/2026-02-12/index.html"  # the demo's own day, from the real p
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo site (`make demo`: the whole pipeline on the sample feeds), plus two earlier
-    days with coverage data (one thin, one with hostile feed text), so that the pager, the
-    archive, blindspots and the warning are all on screen."""
+    days with coverage data (one thin with continuing stories, one with hostile feed text),
+    so that the pager, the archive, the events both sides reported, those one side alone
+    reported, the continuing stories and the warning are all on screen."""
     work = tmp_path_factory.mktemp("demo")
     spec = importlib.util.spec_from_file_location("run_demo", REPO / "demo" / "run_demo.py")
     assert spec and spec.loader
@@ -48,10 +51,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.chdir(work)
         assert demo.main() == 0
     data = FileStore(work / ".newsprism" / "data")
-    store_digest(data, with_coverage(shifted(seed_digest(), -1), thin=("china",)))
+    store_digest(data, with_continuing(with_coverage(shifted(seed_digest(), -1),
+                                                     thin=("china",))))
     store_digest(data, with_coverage(with_evil_articles(shifted(seed_digest(), -2))))
     render_all(data, FileStore(work / ".newsprism" / "site"))
     return work / ".newsprism" / "site"
+
+
+def with_continuing(digest: Digest) -> Digest:
+    """The digest with two continuing stories: one first listed the day before (a page of
+    the site: linked), one on a day the site never published (not linked)."""
+    stories = tuple(
+        ContinuingStory(f"c{day}", f"Story first listed on {day}, still reported",
+                        f"https://example.org/{day}", "Associated Press", "us", day, reports=3)
+        for day in ("2026-02-10", "2026-01-31"))
+    return dataclasses.replace(digest, classified=dataclasses.replace(
+        digest.classified, continuing=stories))
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +149,7 @@ def test_missing_page_shows_the_styled_404_page(tab: Tab, origin: str) -> None:
 
 
 @pytest.mark.parametrize("path", ["index.html", "about.html", "us-china/index.html", DIGEST,
+                                  "us-china/2026-02-11/index.html",
                                   "us-china/2026-02-10/index.html", "404.html"])
 def test_phone_width_needs_no_sideways_scrolling(tab: Tab, origin: str, path: str) -> None:
     tab.set_viewport(*PHONE, mobile=True)
@@ -154,6 +170,33 @@ def test_perspectives_are_columns_on_a_desktop_and_stacked_on_a_phone(
     tab.goto(origin + DIGEST)
     phone = tab.evaluate(tops)
     assert phone[1] > phone[0] + 100
+
+
+def test_each_sides_headlines_sit_side_by_side_on_a_desktop_and_stack_on_a_phone(
+    tab: Tab, origin: str,
+) -> None:
+    # Seed days record coverage: two in three stories both sides reported, hostile text too.
+    boxes = """[...document.querySelector('.event').querySelectorAll('.event-side')]
+        .map(s => { const box = s.getBoundingClientRect(); return [box.left, box.top]; })"""
+    section = "document.querySelector('.compared')"
+    for path in ("us-china/2026-02-11/index.html", "us-china/2026-02-10/index.html"):
+        tab.set_viewport(*DESKTOP)
+        tab.goto(origin + path)
+        (left_1, top_1), (left_2, top_2) = tab.evaluate(boxes)
+        assert top_1 == top_2 and left_2 > left_1 + 300, path
+        # The centre of the page: after the highlights, before the sides' columns.
+        order = tab.evaluate("""['.overall', '.compared', '.one-sided', '.perspectives']
+            .map(s => document.querySelector(s).getBoundingClientRect().top)""")
+        assert order == sorted(order), path
+        tab.set_viewport(*PHONE, mobile=True)
+        tab.goto(origin + path)
+        (left_1, top_1), (left_2, top_2) = tab.evaluate(boxes)
+        assert top_2 > top_1 and left_1 == left_2, path
+        assert tab.evaluate(f"{section}.scrollWidth <= {section}.clientWidth"), path
+        # On a phone the continuing stories come after the comparison, not before it.
+        if path.endswith("11/index.html"):
+            assert tab.evaluate("""document.querySelector('.continuing').getBoundingClientRect()
+                .top > document.querySelector('.one-sided').getBoundingClientRect().top""")
 
 
 def test_other_countries_follow_the_sides_columns_at_full_width(tab: Tab, origin: str) -> None:

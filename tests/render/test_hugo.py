@@ -13,6 +13,7 @@ import pytest
 
 from newsprism.documents._digests import Bullet
 from newsprism.render._markdown import render_markdown
+from tests.render.compare_cases import hostile_digest
 from tests.seed_digest import seed_digest
 from tests.site_helpers import EVIL_BULLET, EVIL_TITLE, Page, with_evil_articles
 
@@ -82,3 +83,19 @@ def test_hugo_summary_is_the_overall_highlights(tmp_path: Path) -> None:
     _, home = build(tmp_path, render_markdown(digest))
     items = [text.strip() for text in home.text if text.strip()]
     assert items == ["Overall Highlights", *(b.text for b in digest.highlights.overall)]
+
+
+def test_hugo_shows_the_product_formats_new_sections_as_text(tmp_path: Path) -> None:
+    single, home = build(tmp_path, render_markdown(hostile_digest()))
+    assert {tag for tag, _ in single.tags} <= {"main", "h2", "h3", "ul", "li", "p", "ol", "a",
+                                               "br"}
+    text = single.link_texts().translate(str.maketrans("“”‘’", "\"\"''"))
+    for plain in (EVIL_TITLE, "<b>Herald</b>", "*[x](javascript:alert(2))*", "Delhi_Times_",
+                  "# <i>Truce</i>", "`Wire`"):
+        assert plain in text, plain
+    hrefs = [str(a["href"]) for a in single.all("a")]
+    assert hrefs and all(h.startswith("https://") for h in hrefs)
+    # The comparison is a line per side in one list item; the summary stays the highlights.
+    assert sum(1 for tag, _ in single.tags if tag == "br") == 2
+    assert [t.strip() for t in home.text if t.strip()] == ["Overall Highlights",
+                                                          "Military talks resume."]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from newsprism.documents._raw import SchemaError
+from newsprism.documents._raw import SchemaError, dumps
 from newsprism.render._stage import render_all, render_digest
 from newsprism.render._urls import BaseURLError
 from newsprism.store import FileStore, S3Store
@@ -55,7 +56,12 @@ def test_digest_is_published_in_every_format(tmp_path: Path) -> None:
     assert [re.sub(r"\.[0-9a-f]{10}\.", ".", key) for key in assets] == [
         "assets/icon.svg", "assets/style.css"]
     assert "sitemap.xml" not in keys  # a sitemap needs absolute URLs: no base URL, none
-    assert site.read("us-china/2026-02-11.json") == data.read("digests/us-china/2026-02-11.json")
+    # The stored digest, with the events both sides reported (none: the seed records no
+    # coverage) added as "compared", in the stored documents' own layout.
+    stored = json.loads(data.read("digests/us-china/2026-02-11.json"))
+    published = site.read("us-china/2026-02-11.json")
+    assert published == dumps({**stored, "compared": []})
+    assert json.loads(published).pop("compared") == []
     markdown = site.read("us-china/2026-02-11.md").decode()
     assert markdown.startswith('---\ntitle: "US vs China News - 2026-02-11"\n')
 

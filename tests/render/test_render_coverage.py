@@ -1,5 +1,5 @@
-"""What a digest page says about coverage: blindspots, the coverage-health warning and the
-pictures of articles per side and per story."""
+"""What a digest page says about coverage: what one side alone reported, the coverage-health
+warning and the pictures of articles per side and per story."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def rendered(tmp_path: Path, digest: Digest) -> tuple[str, FileStore]:
     return site.read(f"{digest.classified.topic}/{digest.classified.date}/index.html").decode(), site
 
 
-def test_stories_only_one_side_covered_are_listed_as_blindspots(tmp_path: Path) -> None:
+def test_stories_several_outlets_of_one_side_alone_reported_are_listed(tmp_path: Path) -> None:
     digest = with_coverage(seed_digest())
     html, _ = rendered(tmp_path, digest)
 
@@ -32,19 +32,27 @@ def test_stories_only_one_side_covered_are_listed_as_blindspots(tmp_path: Path) 
             one_sided.setdefault(listed.covered_by[0], []).append(listed.article.id)
         seen.add(listed.story)
     assert sorted(one_sided) == ["china", "us"]
-    blindspots = section(html, "blindspots")
+    blindspots = section(html, "one-sided")
+    assert "Widely reported by one side only" in blindspots
     for perspective, name, other in (("us", "United States", "China"),
                                      ("china", "China", "United States")):
         group = section(blindspots, f"b-{perspective}")
-        assert f"Only {name} outlets" in group and f"Not reported by {other} outlets." in group
+        count = len(one_sided[perspective])
+        # Each is the listed report and one more of the side's outlets: two outlets, listed.
+        assert f"{name} alone</h3>" in group
+        assert (f"{count} events with several outlets, 0 reported by a single outlet. "
+                f"Not reported by {other} outlets.") in group
         assert re.findall(r'href="#a-([0-9a-f]+)"', group) == one_sided[perspective]
+        assert group.count("2 outlets: ") == count
     total = sum(len(ids) for ids in one_sided.values())
-    assert f'<a href="#blindspots">{total} stories covered by one side only</a>' in html
+    assert f'<a href="#one-sided">{total} stories covered by one side only</a>' in html
 
 
-def test_no_blindspots_without_coverage_data_or_a_second_side(tmp_path: Path) -> None:
+def test_no_comparison_without_coverage_data_or_a_second_side(tmp_path: Path) -> None:
     plain, _ = rendered(tmp_path / "plain", seed_digest())  # classify recorded no covered_by
-    assert 'id="blindspots"' not in plain and "covered by one side only" not in plain
+    assert 'id="one-sided"' not in plain and "covered by one side only" not in plain
+    # Nor does it claim that no event was reported by both sides: it cannot know.
+    assert 'id="compared"' not in plain and "both sides reported" not in plain
 
     digest = with_coverage(seed_digest())
     only_us = dataclasses.replace(
@@ -52,7 +60,7 @@ def test_no_blindspots_without_coverage_data_or_a_second_side(tmp_path: Path) ->
         articles=tuple(dataclasses.replace(a, perspective="us", covered_by=("us",))
                        for a in digest.classified.articles))
     single, _ = rendered(tmp_path / "single", dataclasses.replace(digest, classified=only_us))
-    assert 'id="blindspots"' not in single
+    assert 'id="one-sided"' not in single and 'id="compared"' not in single
 
 
 def test_thin_side_gets_the_coverage_health_warning(tmp_path: Path) -> None:

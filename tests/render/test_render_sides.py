@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,48 +28,32 @@ from newsprism.documents._digests import (
     Coverage,
     Digest,
     Highlights,
-    ListedArticle,
     PerspectiveInfo,
-    RelatedReport,
 )
-from newsprism.documents._raw import Article, article_id
 from newsprism.render._markdown import UNVERIFIED_NOTE as MARKDOWN_NOTE
 from newsprism.render._markdown import render_markdown
 from newsprism.render._sources import UNVERIFIED_NOTE
 from newsprism.render._stage import render_digest
 from newsprism.store import FileStore
-from tests.site_helpers import Page, labels, section, store_digest, story_rows
+from tests.site_helpers import (
+    BEIJING,
+    DELHI,
+    HARBOUR,
+    NOW,
+    PORTAL,
+    TOKYO,
+    UNKNOWN,
+    WASHINGTON,
+    Page,
+    labels,
+    listed,
+    report,
+    section,
+    store_digest,
+    story_rows,
+)
 
-NOW = datetime(2026, 2, 12, 4, 0, 51, 254000, tzinfo=UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
-# (outlet, its home page, its country; None: the registry does not place it)
-WASHINGTON = ("Washington Daily", "https://washingtondaily.example", "US")
-BEIJING = ("Beijing Herald", "https://beijingherald.example", "CN")
-HARBOUR = ("Harbour Post", "https://harbourpost.example", "HK")
-DELHI = ("Delhi Times", "https://delhitimes.example", "IN")
-TOKYO = ("Tokyo Wire", "https://tokyowire.example", "JP")
-UNKNOWN = ("Nowhere Known", "https://nowhere.example", None)
-PORTAL = ("Everyone's Portal", "https://portal.example", None)  # an aggregator: no country
-
-
-def listed(title: str, outlet: tuple[str, str, str | None], side: str, *, feed: str = "us",
-           covered: tuple[str, ...] = (), related: tuple[RelatedReport, ...] = (),
-           hours: float = 1) -> ListedArticle:
-    name, home, country = outlet
-    url = f"{home}/{re.sub(r'[^a-z]+', '-', title.lower())}"
-    article = Article(id=article_id(url), title=title, url=url, source=name, source_url=home,
-                      published=NOW - timedelta(hours=hours), language="en", region="US",
-                      feed=f"https://feeds.example/{feed}.xml", perspective=feed)
-    return ListedArticle(article, side, "test", article.id, related, covered,
-                         outlet_country=country, verified=country is not None)
-
-
-def report(title: str, outlet: tuple[str, str, str | None], side: str) -> RelatedReport:
-    name, home, country = outlet
-    return RelatedReport(title, f"{home}/copy-{len(title)}", name, side,
-                         outlet_country=country, verified=country is not None)
-
-
 CURBS = "Washington weighs new chip curbs on China"
 HACKERS = "Chinese hackers breach US telecom networks"
 ANALYSTS = "Analysts split on US-China truce"
@@ -186,23 +170,22 @@ def test_other_countries_are_a_section_after_the_sides_not_a_side(site: FileStor
     assert "Other" not in text(re.findall(r'<ul class="legend">.*?</ul>', html, re.DOTALL)[0])
 
 
-def test_blindspots_count_only_the_sides_own_outlets(site: FileStore) -> None:
+def test_one_sided_events_count_only_the_sides_own_outlets(site: FileStore) -> None:
     html = digest_html(site)
-    blindspots = section(html, "blindspots")
+    blindspots = section(html, "one-sided")
     us, china = section(blindspots, "b-us"), section(blindspots, "b-china")
-    assert "Only United States outlets" in us and "Not reported by China outlets." in us
-    # India's report of the hackers story does not make it China's, nor anyone's.
-    assert [t for t in (CURBS, HACKERS) if t in us] == [CURBS, HACKERS]
-    # Only China's outlet counts for the rare earths story, though an aggregator on the US
-    # feed's side leads it: the group names the outlet that counts.
-    assert RARE_EARTHS in china and "Beijing Herald</span>, <span class=\"country\">China" in china
-    assert "Everyone" not in blindspots
-    for title in (RATES, EXPORTERS):
-        assert title.replace("'", "&#39;") in china
-    # Not blindspots: both sides, only an unverified outlet, led by another country's outlet.
-    for title in (TALKS, ANALYSTS, CHIP_RACE, TRADE_MINISTER):
-        assert title.replace("'", "&#39;") not in blindspots, title
-    assert '<a href="#blindspots">5 stories covered by one side only</a>' in html
+    # Every one-sided story here has a single counted outlet: counted, never listed.
+    # India's report of the hackers story does not make it China's, nor anyone's; only
+    # China's outlet counts for the rare earths story, though an aggregator on the US feed's
+    # side leads it.
+    assert ("United States alone</h3>\n<p class=\"missing\">No event with several outlets, "
+            "2 reported by a single outlet. Not reported by China outlets.</p>") in us
+    assert ("No event with several outlets, 3 reported by a single outlet. "
+            "Not reported by United States outlets.") in china
+    assert "<ul>" not in blindspots
+    for title in (CURBS, HACKERS, RARE_EARTHS, RATES, EXPORTERS, TALKS, ANALYSTS, CHIP_RACE):
+        assert title not in blindspots, title
+    assert '<a href="#one-sided">5 stories covered by one side only</a>' in html
 
 
 def test_unverified_outlets_are_marked_and_explained(site: FileStore) -> None:
@@ -268,7 +251,8 @@ def test_atom_entry_lists_each_sides_outlets_and_the_other_countries(site: FileS
             "Beijing Herald (China).") in shown
     assert "Other countries Outlets: Delhi Times (India), Tokyo Wire (Japan)." in shown
     assert f"Unverified: {UNVERIFIED_NOTE}" in shown
-    assert "9 articles (2 from other countries) · 5 stories covered by one side only" in shown
+    assert ("9 articles (2 from other countries) · 1 event both sides reported · 5 stories "
+            "covered by one side only") in shown
     assert "<h3>Other countries</h3><p>Outlets:" in content  # no "No highlights." for them
 
 

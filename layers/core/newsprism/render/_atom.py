@@ -34,6 +34,7 @@ class FeedItem:
     topic: str
     topic_name: str
     entry: Entry
+    sides: int = 2  # the topic's perspectives: "both sides" or "two sides or more"
 
 
 def atom_feed(items: Sequence[FeedItem], *, path: str, title: str, subtitle: str,
@@ -78,12 +79,12 @@ def _entry(item: FeedItem, *, at: str, base: str | None) -> list[str]:
         f"<updated>{when}</updated>",
         f"<category term={_attr(item.topic)} label={_attr(item.topic_name)}/>",
         f"<summary>{_text(entry.lead or 'No highlights for this day.')}</summary>",
-        f'<content type="html">{_text(_content_html(entry, href))}</content>',
+        f'<content type="html">{_text(_content_html(entry, href, item.sides))}</content>',
         "</entry>",
     ]
 
 
-def _content_html(entry: Entry, href: str) -> str:
+def _content_html(entry: Entry, href: str, sides: int) -> str:
     """The highlights as HTML; each bullet escaped (the XML escaping comes on top)."""
     parts = []
     for section in entry.sections:
@@ -98,11 +99,18 @@ def _content_html(entry: Entry, href: str) -> str:
         parts.append(f"<p>Unverified: {html.escape(UNVERIFIED_NOTE)}</p>")
     notes = [f"{entry.articles} article{'' if entry.articles == 1 else 's'}"
              + (f" ({entry.others} from other countries)" if entry.others else "")]
+    if entry.compared:
+        noun = "event" if entry.compared == 1 else "events"
+        both = "both sides" if sides <= 2 else "two sides or more"
+        notes.append(f"{entry.compared} {noun} {both} reported")
     if entry.blindspots:
         notes.append(f"{entry.blindspots} "
                      f"{'story' if entry.blindspots == 1 else 'stories'} covered by one side only")
     if entry.thin:
         notes.append("thin coverage on one side")
+    if entry.continuing:
+        notes.append(f"{entry.continuing} continuing "
+                     f"{'story' if entry.continuing == 1 else 'stories'}")
     parts.append(f"<p>{html.escape(' · '.join(notes))}. "
                  f'<a href="{html.escape(href)}">Sources and coverage</a></p>')
     return "".join(parts)

@@ -76,6 +76,8 @@ class Entry:
     thin: tuple[str, ...]  # perspective ids with the coverage-health warning
     lead: str  # the first overall highlight, shortened; "" when there is none
     sections: tuple[Section, ...] = ()  # all highlights; kept for the newest entries only
+    compared: int = 0  # events two sides or more reported (issue 20)
+    continuing: int = 0  # earlier digests' stories still reported
 
     @property
     def others(self) -> int:
@@ -90,6 +92,10 @@ class Entry:
         }
         if self.sections:
             document["sections"] = [section.to_list() for section in self.sections]
+        # Only when there are any: an entry of a digest without them reads as before.
+        for name, count in (("compared", self.compared), ("continuing", self.continuing)):
+            if count:
+                document[name] = count
         return document
 
     @classmethod
@@ -101,6 +107,7 @@ class Entry:
             blindspots=int(data.get("blindspots", 0)),
             thin=tuple(str(p) for p in data.get("thin", [])), lead=str(data.get("lead", "")),
             sections=tuple(Section.from_list(s) for s in data.get("sections", [])),
+            compared=int(data.get("compared", 0)), continuing=int(data.get("continuing", 0)),
         )
 
 
@@ -215,6 +222,8 @@ def entry_of(view: DigestView) -> Entry:
         thin=tuple(p.id for p in view.thin),
         lead=shorten(view.overall[0].text) if view.overall else "",
         sections=tuple(sections),
+        compared=len(view.compared),
+        continuing=len(view.continuing),
     )
 
 

@@ -14,10 +14,21 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC
+from collections.abc import Sequence
+from datetime import UTC, date
 
-from newsprism.documents import OTHER, Bullet, Classified, Digest, ListedArticle, format_time
+from newsprism.documents import (
+    OTHER,
+    Bullet,
+    Classified,
+    ContinuingStory,
+    Digest,
+    ListedArticle,
+    format_time,
+)
 from newsprism.outlets import country_name
+from newsprism.render._compare import Headline, compared_events
+from newsprism.render._continuing import unverified
 
 # Characters that start emphasis, links, code spans, autolinks or raw HTML, and the backslash
 # itself. "~" too: Hugo's Goldmark renders "~~text~~" as strikethrough (GFM).
@@ -41,6 +52,8 @@ _YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\ufff
 OTHERS_HEADING = "### Other Countries"
 OTHERS_NOTE = ("Outlets from countries no perspective of this topic stands for. Listed for "
                "context, they count for no perspective.")
+COMPARED_HEADING = "## How Each Side Reported It"
+CONTINUING_HEADING = "## Continuing"
 UNVERIFIED_NOTE = ("Unverified: the source registry does not know the outlet, or it is an "
                    "aggregator, so the article is listed under the perspective of the feed that "
                    "found it and does not count as that perspective's coverage.")
@@ -54,6 +67,8 @@ def render_markdown(digest: Digest) -> str:
     articles = classified.articles
     blocks: list[list[str]] = [_front_matter(digest, product), ["## Overall Highlights"]]
     blocks += [_bullets(digest.highlights.overall), ["<!--more-->"]]
+    if product and len(classified.perspectives) >= 2:
+        blocks += _compared(classified)
     for perspective in classified.perspectives:
         name = escape_text(perspective.name)
         if product and perspective.countries:
@@ -65,6 +80,9 @@ def render_markdown(digest: Digest) -> str:
             blocks.append([f"- No {name} sources available for this time period."])
         else:
             blocks.append(_bullets(digest.highlights.perspectives.get(perspective.id, ())))
+    if product and classified.continuing:
+        blocks += [[CONTINUING_HEADING], [_continuing_line(classified, story)
+                                          for story in classified.continuing]]
     noun = "article" if len(articles) == 1 else "articles"
     blocks.append(["## Sources"])
     blocks.append([f"This summary is based on {len(articles)} {noun} from the following sources:"])
@@ -93,9 +111,64 @@ def _product_sources(classified: Classified) -> list[list[str]]:
 
 def _outlet_place(classified: Classified, listed: ListedArticle) -> str:
     """What follows the outlet's name: ", Japan", ", unverified", ", Japan, unverified"."""
-    place = f", {_country(listed.outlet_country)}" if listed.outlet_country else ""
     unverified = listed.perspective != OTHER and not classified.counts(listed)
-    return place + (", unverified" if unverified else "")
+    return _place(listed.outlet_country, unverified)
+
+
+def _place(code: str | None, unverified: bool) -> str:
+    return _place_named(country_name(code) if code else "", unverified)
+
+
+def _place_named(country: str, unverified: bool) -> str:
+    where = f", {escape_text(country)}" if country else ""
+    return where + (", unverified" if unverified else "")
+
+
+def _compared(classified: Classified) -> list[list[str]]:
+    """One item per event two sides or more reported: a line per side (hard line breaks,
+    CommonMark §6.7) with its headlines and outlets, then the other countries'."""
+    events = compared_events(classified)
+    if not events:
+        own = ("both sides' own outlets" if len(classified.perspectives) == 2
+               else "more than one side's own outlets")
+        return [[COMPARED_HEADING], [f"No event today was reported by {own}."]]
+    items = []
+    for event in events:
+        lines = [f"{escape_text(side.name)}: " + _headlines(side.headlines, side.more)
+                 for side in event.sides]
+        if event.others:
+            lines.append("Other countries: " + _headlines(event.others, event.more_others))
+        lines = [_LEADING_MARKER.sub(_escape_marker, line) for line in lines]
+        items.append("- " + "\\\n  ".join(lines))
+    return [[COMPARED_HEADING], items]
+
+
+def _headlines(headlines: Sequence[Headline], more: int) -> str:
+    """ "[Title](url) - Outlet, Country; Outlet B, Country · [Other title](url) - …" """
+    parts = []
+    for headline in headlines:
+        title = escape_text(headline.title)
+        link = f"[{title}]({escape_url(headline.href)})" if headline.href else title
+        outlets = "; ".join(escape_text(o.name) + _place_named(o.country, o.unverified)
+                            for o in headline.outlets)
+        parts.append(f"{link} - {outlets}")
+    if more:
+        parts.append(f"and {more} more {'report' if more == 1 else 'reports'}")
+    return " · ".join(parts) or "no report from its outlets"
+
+
+def _continuing_line(classified: Classified, story: ContinuingStory) -> str:
+    title = escape_text(story.title)
+    link = f"[{title}]({escape_url(story.url)})" if _WEB_URL.match(story.url) else title
+    place = _place(story.outlet_country, unverified(classified, story))
+    try:
+        first = date.fromisoformat(story.first_listed)
+        day = f"{first.month}/{first.day}/{first.year}"
+    except ValueError:  # a damaged document's date, as stored
+        day = escape_text(story.first_listed)
+    today = f"{story.reports} {'report' if story.reports == 1 else 'reports'} today"
+    line = f"{link} - {escape_text(story.source)}{place} (first listed {day}; {today})"
+    return "- " + _LEADING_MARKER.sub(_escape_marker, line)
 
 
 def _country(code: str | None) -> str:

@@ -1,5 +1,5 @@
 """Which reports count as a side's coverage, as the page shows it: the stories with their
-reports by column, and the blindspots (docs/design.md, "Site").
+reports by column, and the events one side alone reported (docs/design.md, "Site").
 
 Under ``attribution = "source"`` only a report whose outlet's country decided its side counts
 as that side's coverage (``Classified.counts``). The other countries' reports and the
@@ -19,6 +19,7 @@ from newsprism.documents import OTHER, Classified, ListedArticle
 from newsprism.render._sources import OutletView, Report, SourceView, outlet_of
 from newsprism.render._svg import Segment, marks
 
+TONES = 4  # distinct perspective colours and shapes in the stylesheet
 # Column keys of the story table besides the perspectives' ids; config allows only letters,
 # digits and "_" in an id, so these never collide with one.
 OTHER_COLUMN, UNVERIFIED_COLUMN = "other-countries", "not-verified"
@@ -52,11 +53,18 @@ class BlindspotStory:
 
 @dataclass(frozen=True)
 class BlindspotGroup:
-    """Stories that only one perspective's outlets covered."""
+    """The events only one side's counted outlets reported (issue 20): those two or more of
+    its outlets carried, listed, and how many a single outlet did, counted only. A lone
+    report says little about what a side's press chose to cover; several outlets do."""
 
     covered_by: Side
     missing: tuple[str, ...]  # the names of the perspectives that did not cover them
-    stories: tuple[BlindspotStory, ...]
+    stories: tuple[BlindspotStory, ...]  # several outlets: the most outlets first
+    singles: int = 0  # events a single outlet of the side reported
+
+    @property
+    def events(self) -> int:
+        return len(self.stories) + self.singles
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,11 @@ class _Story:
     covered: tuple[str, ...]  # classify's covered_by: perspectives whose reports count
     lead: str  # the perspective of its listed article
     reports: tuple[Report, ...]
+
+
+def tone(index: int) -> int:
+    """The colour (and mark shape) of the perspective at ``index`` in configuration order."""
+    return index % TONES + 1
 
 
 def column_of(classified: Classified, report: Report) -> str:
@@ -126,21 +139,21 @@ def _stories(classified: Classified,
 
 def _blindspots(classified: Classified, stories: Sequence[_Story],
                 sides: Sequence[Side]) -> tuple[BlindspotGroup, ...]:
-    """Stories that only one side's counted outlets covered, grouped by that side. A topic of
-    one perspective has none; nor is a story whose coverage classify did not record, or one
-    whose listed article is another country's (its story is not a side's)."""
+    """For each side, the stories only its counted outlets covered. A topic of one
+    perspective has none, nor a digest whose coverage classify did not record (written
+    before it did); nor is a story one whose listed article is another country's (its story
+    is not a side's)."""
     configured = [side for side in sides if side.tone]
-    if len(configured) < 2:
+    if len(configured) < 2 or not any(story.covered for story in stories):
         return ()
     groups = []
     for side in configured:
-        only = tuple(
-            BlindspotStory(story.view, _outlets(classified, story.reports, side.id))
-            for story in stories if story.covered == (side.id,) and story.lead != OTHER
-        )
-        if only:
-            missing = tuple(other.name for other in configured if other is not side)
-            groups.append(BlindspotGroup(side, missing, only))
+        only = [BlindspotStory(story.view, _outlets(classified, story.reports, side.id))
+                for story in stories if story.covered == (side.id,) and story.lead != OTHER]
+        several = [story for story in only if len(story.outlets) >= 2]
+        several.sort(key=lambda story: -len(story.outlets))  # stable: story order otherwise
+        missing = tuple(other.name for other in configured if other is not side)
+        groups.append(BlindspotGroup(side, missing, tuple(several), len(only) - len(several)))
     return tuple(groups)
 
 

@@ -119,7 +119,7 @@ def source_view(number: int, listed: ListedArticle, classified: Classified, *, f
         unverified=is_unverified(classified, listed),
         state_affiliated=state,
         locale=f"{article.language}-{article.region}",
-        language=article.language if _LANGUAGE.match(article.language) else "",
+        language=lang_attribute(article.language),
         published=short_date(published.date()),
         published_iso=format_time(published),
         related=tuple(_related_view(classified, listed, report, names)
@@ -135,6 +135,11 @@ def _related_view(classified: Classified, listed: ListedArticle, report: Related
                        report.url if WEB_URL.match(report.url) else None,
                        outlet.country, outlet.unverified,
                        side if side != outlet.country else "")
+
+
+def lang_attribute(language: str) -> str:
+    """The language as an HTML lang attribute; "" when it is not a plausible code."""
+    return language if _LANGUAGE.match(language) else ""
 
 
 def country_list(codes: tuple[str, ...]) -> str:

@@ -1,6 +1,7 @@
 """The render stage: stored digests -> the static site (docs/design.md, "Site").
 
-Publishing a day writes that digest's page, Markdown and JSON, refreshes its neighbours' pages
+Publishing a day writes that digest's page, Markdown and JSON (the stored digest with the
+events both sides reported added as ``compared``), refreshes its neighbours' pages
 (they gain a "next" or "previous" link), and rebuilds the index, the topic's archive, the
 feeds and the sitemap from the site's manifest (see manifest.py): a fixed number of requests
 whatever the size of the archive. ``render_all`` rebuilds everything from the stored digests.
@@ -31,10 +32,13 @@ from newsprism.documents import (
     SchemaError,
     decode,
     digest_key,
+    dumps,
+    loads,
     manifest_topic,
     parse_daily_key,
 )
 from newsprism.render._atom import FeedItem, atom_feed
+from newsprism.render._compare import compared_document
 from newsprism.render._manifest import (
     FEED_ENTRIES,
     Entry,
@@ -43,10 +47,11 @@ from newsprism.render._manifest import (
     load_manifests,
 )
 from newsprism.render._markdown import render_markdown
+from newsprism.render._sides import tone
 from newsprism.render._sitemap import sitemap
 from newsprism.render._svg import Segment, balance_bar
 from newsprism.render._urls import feed_path, parse_base_url
-from newsprism.render._views import DigestView, digest_view, long_date, month_label, tone
+from newsprism.render._views import DigestView, digest_view, long_date, month_label
 from newsprism.store import NotFound, Store
 
 # Pages that change whenever a digest is added: readers and caches look again soon.
@@ -98,9 +103,9 @@ def render_digest(data: Store, site: Store, topic_id: str, date: str, *,
     base = parse_base_url(base_url)
     # Raises NotFound for a digest that was never stored.
     digest, stored = _load(data, topic_id, date)
-    view = digest_view(digest)
     manifests = load_manifests(site)
     before = manifests.get(topic_id, empty_manifest(topic_id))
+    view = digest_view(digest, published=before.dates)
     manifest = manifests[topic_id] = before.with_digest(view)
     previous, following = manifest.neighbours(date)
     keys = _write_digest(site, view, previous, following, base, sources=(digest, stored))
@@ -139,7 +144,7 @@ def render_all(data: Store, site: Store, *, base_url: str | None = None) -> list
             continue
         dates = list(loaded)
         for index, (digest, stored) in enumerate(loaded.values()):
-            view = digest_view(digest)
+            view = digest_view(digest, published=dates)
             manifest = manifest.with_digest(view)
             previous = dates[index - 1] if index else None
             following = dates[index + 1] if index + 1 < len(dates) else None
@@ -172,7 +177,8 @@ def _refresh_page(data: Store, site: Store, manifest: TopicManifest, date: str,
         log.warning("not refreshing %s/%s: %s", manifest.topic, date, exc)
         return []
     previous, following = manifest.neighbours(date)
-    return _write_digest(site, digest_view(digest), previous, following, base)
+    view = digest_view(digest, published=manifest.dates)
+    return _write_digest(site, view, previous, following, base)
 
 
 def _write_digest(site: Store, view: DigestView, previous: str | None,
@@ -191,8 +197,18 @@ def _write_digest(site: Store, view: DigestView, previous: str | None,
         digest, stored = sources
         written.append(_write(site, f"{topic}/{date}.md", render_markdown(digest).encode(),
                               DATED_CACHE))
-        written.append(_write(site, f"{topic}/{date}.json", stored, DATED_CACHE))
+        written.append(_write(site, f"{topic}/{date}.json", _published_json(digest, stored),
+                              DATED_CACHE))
     return written
+
+
+def _published_json(digest: Digest, stored: bytes) -> bytes:
+    """The stored digest with ``compared`` added: the events two sides or more reported,
+    each side's reports apart, for readers of the JSON as for readers of the page."""
+    document = loads(stored, name=digest.key)
+    document.pop("schema", None)  # dumps stamps it
+    document["compared"] = compared_document(digest.classified)
+    return dumps(document)
 
 
 def _write_listings(site: Store, manifests: Mapping[str, TopicManifest],
@@ -245,7 +261,7 @@ def _write_listings(site: Store, manifests: Mapping[str, TopicManifest],
 
 
 def _feed_items(manifest: TopicManifest) -> list[FeedItem]:
-    return [FeedItem(manifest.topic, manifest.name, entry)
+    return [FeedItem(manifest.topic, manifest.name, entry, len(manifest.perspectives))
             for entry in manifest.entries[-FEED_ENTRIES:]]
 
 

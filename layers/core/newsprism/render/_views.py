@@ -1,13 +1,14 @@
 """A digest as its page shows it: numbered sources, resolved citations, outlets' countries,
-stories with their coverage, blindspots, the other countries' outlets and coverage health,
-precomputed so that the templates only lay things out.
+the events both sides reported side by side, those one side alone reported, the continuing
+stories, the other countries' outlets and coverage health, precomputed so that the templates
+only lay things out.
 
 Feed text stays plain ``str`` here: the templates' autoescaping makes it safe.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
 
@@ -15,12 +16,15 @@ from markupsafe import Markup
 
 from newsprism.documents import OTHER, Bullet, Coverage, Digest, ListedArticle, format_time
 from newsprism.outlets import load_registry
+from newsprism.render._compare import ComparedEvent, compared_events
+from newsprism.render._continuing import ContinuingView, continuing_views
 from newsprism.render._sides import (
     BlindspotGroup,
     Side,
     StoryView,
     coverage,
     story_columns,
+    tone,
 )
 from newsprism.render._sources import (
     MONTHS,
@@ -32,7 +36,6 @@ from newsprism.render._sources import (
 from newsprism.render._svg import Segment, balance_bar
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-TONES = 4  # distinct perspective colours and shapes in the stylesheet
 # The column of listed articles whose perspective the topic does not have (classify makes
 # none; a listed article is never hidden). Not OTHER: those are no side.
 _UNASSIGNED = Side("unassigned", "No side", 0)
@@ -81,12 +84,37 @@ class DigestView:
     balance: Markup  # articles per side, as a bar (the other countries are no side)
     columns: tuple[Side, ...]  # of the story table: the sides, then "Other countries" etc.
     stories: tuple[StoryView, ...]  # most widely covered first
-    blindspots: tuple[BlindspotGroup, ...]
+    blindspots: tuple[BlindspotGroup, ...]  # per side (two sides or more): what it alone reported
     thin: tuple[PerspectiveView, ...]  # sides with the coverage-health warning
     summarizer: str
     model: str
     by_source: bool = False  # attribution "source": outlets' countries decide the sides
     others: tuple[SourceView, ...] = ()  # the other countries' outlets, listed apart
+    compared: tuple[ComparedEvent, ...] = ()  # events two sides or more reported
+    # Whether classify recorded which sides covered each story (covered_by): a digest
+    # written before it did cannot say which events both sides reported, so it does not.
+    recorded: bool = False
+    continuing: tuple[ContinuingView, ...] = ()
+
+    @property
+    def sides(self) -> int:
+        """The topic's configured sides: with fewer than two there is nothing to compare."""
+        return sum(1 for p in self.perspectives if p.tone)
+
+    @property
+    def compares(self) -> bool:
+        """Whether the page compares the sides event by event."""
+        return self.recorded and self.sides >= 2
+
+    @property
+    def both(self) -> str:
+        """ "3 events both sides reported" """
+        return "both sides" if self.sides == 2 else "more than one side"
+
+    @property
+    def both_own(self) -> str:
+        """ "No event today was reported by both sides' own outlets." """
+        return "both sides' own outlets" if self.sides == 2 else "more than one side's own outlets"
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -94,7 +122,8 @@ class DigestView:
 
     @property
     def blindspot_count(self) -> int:
-        return sum(len(group.stories) for group in self.blindspots)
+        """Events only one side reported, a single outlet's included."""
+        return sum(group.events for group in self.blindspots)
 
     @property
     def unverified(self) -> int:
@@ -110,8 +139,9 @@ class DigestView:
         return ", ".join(dict.fromkeys(s.country or "country unknown" for s in self.others))
 
 
-def digest_view(digest: Digest) -> DigestView:
-    """The digest as the templates show it."""
+def digest_view(digest: Digest, published: Collection[str] = ()) -> DigestView:
+    """The digest as the templates show it; ``published`` holds the days the site has a page
+    for (a continuing story links to the day it was first listed only then)."""
     classified = digest.classified
     registry = load_registry()
     listed_sources: list[tuple[ListedArticle, SourceView]] = []
@@ -167,12 +197,10 @@ def digest_view(digest: Digest) -> DigestView:
         thin=tuple(p for p in perspectives if p.health and p.health.thin),
         summarizer=digest.summarizer, model=digest.model, by_source=by_source,
         others=tuple(view for listed, view in listed_sources if listed.perspective == OTHER),
+        compared=compared_events(classified),
+        recorded=any(listed.covered_by for listed in classified.articles),
+        continuing=continuing_views(classified, published),
     )
-
-
-def tone(index: int) -> int:
-    """The colour (and mark shape) of the perspective at ``index`` in configuration order."""
-    return index % TONES + 1
 
 
 def long_date(day: str) -> str:

@@ -8,10 +8,10 @@ logger, metrics, tracer = tools = powertools()
 
 
 def classify(item: WorkItem, env: Resources) -> Done:
-    from newsprism.classify import NothingToList, classify_topic  # deferred: cold_start.py
-
+    from newsprism.classify import NothingToList, classify_topic, from_environment  # deferred
+    config = from_environment(env.config, env.environ)  # the template's Matcher parameters
     try:
-        classified = classify_topic(env.config, env.topic(item), env.data, item.now)
+        classified = classify_topic(config, env.topic(item), env.data, item.now)
     except NothingToList as exc:  # the same runs would list nothing again: not retried
         return Done(empty=str(exc))
     return Done(classified.key, {"Articles": len(classified.articles)})

@@ -294,6 +294,22 @@ def test_classify_reports_a_topic_without_articles_and_succeeds(aws: Any) -> Non
     assert keys(aws, DATA_BUCKET, "classified/") == []
 
 
+def test_classify_takes_the_matcher_from_the_template_environment(
+        aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[Config] = []
+
+    def classify_topic(config: Config, topic: Topic, data: Store, now: Any) -> Classified:
+        seen.append(config)
+        raise NothingToList(f"{topic.id}: no articles to list")
+
+    monkeypatch.setattr(newsprism.classify, "classify_topic", classify_topic)
+    monkeypatch.setenv("NEWSPRISM_MATCHER", "bedrock")
+    monkeypatch.setenv("NEWSPRISM_MATCHER_MODEL", "amazon.nova-micro-v1:0")
+    classify_app.lambda_handler({"topic": "us-china", "now": f"{DATE}T04:10:00Z"}, FakeContext())
+    [config] = seen
+    assert (config.settings.matcher, config.matcher.model) == ("bedrock", "amazon.nova-micro-v1:0")
+
+
 @pytest.mark.parametrize(("handler", "key"), [
     (summarize_app, "classified/us-china/latest.json"),
     (render_app, "digests/us-china/2026-02-12.md"),

@@ -25,9 +25,11 @@ TEMPLATE: dict[str, Any] = json.loads(json.dumps(cfn_yaml.load(str(ROOT / "templ
                                                  default=str))
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 STAGES = ("Dispatch", "Fetch", "Classify", "Summarize", "Render")
-# Every optional grant switched on: the topics file in S3, Bedrock, an API key parameter.
+# Every optional grant switched on: the topics file in S3, Bedrock, an API key parameter
+# (for the summarizer and for the matcher).
 ALL_ON = {"UseCloudFront": True, "UseWebsite": False, "TracingOn": True, "HasAlarmEmail": True,
-          "HasTopicsConfig": True, "UseBedrock": True, "HasApiKeyParameter": True}
+          "HasTopicsConfig": True, "UseBedrock": True, "HasApiKeyParameter": True,
+          "UseBedrockMatcher": True, "HasMatcherApiKeyParameter": True}
 CONFIG_KEY = "data/config/topics.toml"
 
 
@@ -86,13 +88,20 @@ EXPECTED = {
               ("s3:DeleteObject", "DataBucket/state/*"), ("s3:PutObject", "DataBucket/raw/*"),
               ("s3:GetObject", "DataBucket/raw/*"), ("s3:ListBucket", "DataBucket"),
               ("s3:GetObject", CONFIG_KEY)},
-    # classify: read raw/ and digests/, write classified/.
+    # classify: read raw/ and digests/, write classified/; the matcher and its key when chosen.
     "Classify": {("sqs:ReceiveMessage", "ClassifyQueue"), ("sqs:DeleteMessage", "ClassifyQueue"),
                  ("sqs:ChangeMessageVisibility", "ClassifyQueue"),
                  ("sqs:GetQueueAttributes", "ClassifyQueue"),
                  ("s3:GetObject", "DataBucket/raw/*"), ("s3:GetObject", "DataBucket/digests/*"),
                  ("s3:ListBucket", "DataBucket"), ("s3:PutObject", "DataBucket/classified/*"),
-                 ("s3:GetObject", CONFIG_KEY)},
+                 ("s3:GetObject", CONFIG_KEY),
+                 ("bedrock:InvokeModel",
+                  BEDROCK + "${AWS::Region}::foundation-model/${MatcherModel}"),
+                 ("bedrock:InvokeModel", BEDROCK + "${AWS::Region}:${AWS::AccountId}:"
+                  "inference-profile/${MatcherModel}"),
+                 ("bedrock:InvokeModel", BEDROCK + "*::foundation-model/*"),
+                 ("ssm:GetParameter", "arn:${AWS::Partition}:ssm:${AWS::Region}:"
+                  "${AWS::AccountId}:parameter${MatcherApiKeyParameter}")},
     # summarize: read classified/, write digests/; the model and its key when chosen.
     "Summarize": {("sqs:SendMessage", "FailedQueue"),
                   ("s3:GetObject", "DataBucket/classified/*"),
@@ -127,6 +136,22 @@ def test_optional_grants_exist_only_when_their_parameter_is_set() -> None:
     off = dict.fromkeys(ALL_ON, False)
     assert not any(action.startswith(("bedrock:", "ssm:")) or resource == CONFIG_KEY
                    for stage in STAGES for action, resource in grants(f"{stage}Role", off))
+
+
+def test_the_matcher_and_the_summarizer_grant_their_own_function_only() -> None:
+    def models(role: str, conditions: dict[str, bool]) -> set[tuple[str, str]]:
+        return {(action, resource) for action, resource in grants(role, conditions)
+                if action.startswith(("bedrock:", "ssm:"))}
+
+    summarizer = {**ALL_ON, "UseBedrockMatcher": False, "HasMatcherApiKeyParameter": False}
+    matcher = {**ALL_ON, "UseBedrock": False, "HasApiKeyParameter": False}
+    assert models("ClassifyRole", summarizer) == set() != models("SummarizeRole", summarizer)
+    assert models("SummarizeRole", matcher) == set() != models("ClassifyRole", matcher)
+    variables = RESOURCES["ClassifyFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables == {"NEWSPRISM_MATCHER": {"Ref": "Matcher"},
+                         "NEWSPRISM_MATCHER_MODEL": {"Ref": "MatcherModel"},
+                         "NEWSPRISM_MATCHER_BASE_URL": {"Ref": "MatcherBaseUrl"},
+                         "NEWSPRISM_MATCHER_API_KEY_PARAMETER": {"Ref": "MatcherApiKeyParameter"}}
 
 
 def transformed(parameters: dict[str, str]) -> dict[str, Any]:

@@ -20,8 +20,7 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
 from newsprism.config import SummarizerSettings
-from newsprism.summarize._bedrock import BedrockClient, runtime_client
-from newsprism.summarize._llm import BACKOFF
+from newsprism.llm import BACKOFF, BedrockClient, runtime_client
 from newsprism.summarize._stage import summarize_topic
 from tests.conftest import REPO
 from tests.summarize_cases import DATE, TOPIC, answer, answer_text, config_for, published, stores
@@ -104,14 +103,17 @@ def test_one_converse_request_gives_cited_model_highlights(tmp_path: Path) -> No
     assert "- Overall highlight 1 citing \\[1, 11\\]." in markdown
 
 
-def test_the_prompt_numbers_the_articles_by_perspective(tmp_path: Path) -> None:
+def test_the_prompt_numbers_the_articles_by_event(tmp_path: Path) -> None:
     bedrock = Bedrock().answers(answer_text())
     run(tmp_path, bedrock)
     system = bedrock.requests[0]["system"][0]["text"]
     user = bedrock.user_prompts()[0]
     assert "neutral" in system and "conflict" in system and "English" in system
-    assert user.index('Perspective "us"') < user.index("[1] China trade negotiator") < user.index(
-        'Perspective "china"') < user.index("[11] World-leading computational biology")
+    assert 'Perspective "us" (United States): articles 1-10' in user
+    # The seed's best covered story, listed three times (by three outlets), is event 1.
+    event = user.index("Event 1 (reported by")
+    assert event < user.index("[1] China trade negotiator") < user.index("[7] UPDATE 1-China") < (
+        user.index("Event 2 ("))
 
 
 def test_an_answer_in_a_code_fence_is_accepted(tmp_path: Path) -> None:

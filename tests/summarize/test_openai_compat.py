@@ -16,7 +16,7 @@ import pytest
 from moto import mock_aws
 
 from newsprism.config import SummarizerSettings
-from newsprism.summarize._openai_compat import OpenAIClient
+from newsprism.llm import OpenAIClient
 from newsprism.summarize._prompt import answer_schema
 from newsprism.summarize._stage import summarize_topic
 from tests.summarize_cases import (

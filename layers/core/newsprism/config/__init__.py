@@ -4,23 +4,29 @@ The contract is in ``docs/design.md`` ("Configuration"); every setting is checke
 mistake is one ``ConfigError`` naming the file and the key.
 """
 
+from newsprism.config._environment import environment_names, model_from_environment
 from newsprism.config._load import load_config, parse_config
 from newsprism.config._model import (
     Config,
     ConfigError,
     Feed,
     FetchSettings,
+    MatcherKind,
+    MatcherSettings,
+    ModelSettings,
     Perspective,
     Settings,
     SummarizerKind,
     SummarizerSettings,
     Topic,
+    check_model,
     check_summarizer,
     parse_duration,
 )
 
 __all__ = [
-    "Config", "ConfigError", "Feed", "FetchSettings", "Perspective", "Settings",
-    "SummarizerKind", "SummarizerSettings", "Topic", "check_summarizer", "load_config",
-    "parse_config", "parse_duration",
+    "Config", "ConfigError", "Feed", "FetchSettings", "MatcherKind", "MatcherSettings",
+    "ModelSettings", "Perspective", "Settings", "SummarizerKind", "SummarizerSettings", "Topic",
+    "check_model", "check_summarizer", "environment_names", "load_config",
+    "model_from_environment", "parse_config", "parse_duration",
 ]

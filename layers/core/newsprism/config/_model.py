@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Literal
+from typing import ClassVar, Literal
 from urllib.parse import urlencode, urlsplit
 
 Attribution = Literal["feed", "source"]
@@ -21,9 +21,21 @@ Stories = Literal["group", "list"]
 Others = Literal["show", "drop"]
 SummarizerKind = Literal["extractive", "bedrock", "openai"]
 SUMMARIZERS: tuple[str, ...] = ("extractive", "bedrock", "openai")
+MatcherKind = Literal["offline", "bedrock", "openai"]
+MATCHERS: tuple[str, ...] = ("offline", "bedrock", "openai")
 FeedType = Literal["google_news", "rss"]
 
 GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search"
+# ISO 639-1, for settings.language: a typo ("eng", "sp") would mark every headline foreign.
+_ISO_639_1 = """
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da
+de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy
+hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg
+li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or
+os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta
+te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+"""
+LANGUAGES = frozenset(_ISO_639_1.split())
 _DURATION_PART = re.compile(r"(\d+)([dhm])")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
@@ -42,6 +54,8 @@ class Settings:
     highlights: int = 5
     summarizer: SummarizerKind = "extractive"  # who writes the highlights (issue 6)
     others: Others = "show"  # the outlets of countries no perspective claims (issue 19)
+    matcher: MatcherKind = "offline"  # who confirms that two reports are one event (issue 20)
+    language: str = "en"  # the topic's language (ISO 639-1): the highlights' (issue 20)
 
 
 @dataclass(frozen=True)
@@ -56,8 +70,12 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
-class SummarizerSettings:
-    """The ``[summarizer]`` table: the model behind ``settings.summarizer`` (issue 6)."""
+class ModelSettings:
+    """What a model client needs; ``[summarizer]`` and ``[matcher]`` are this table, each
+    naming its own choices in ``settings`` (the first of ``kinds`` asks no model)."""
+
+    table: ClassVar[str] = ""
+    kinds: ClassVar[tuple[str, ...]] = ()
 
     model: str = ""  # Bedrock model or inference profile id; the served model's name for openai
     base_url: str = "https://api.openai.com/v1"  # openai: ``{base_url}/chat/completions``
@@ -66,6 +84,28 @@ class SummarizerSettings:
     max_tokens: int = 2000  # cap on the model's answer
     timeout: float = 45.0  # seconds per model request
     region: str = ""  # bedrock: "" = the environment's region (AWS_REGION in Lambda)
+
+
+@dataclass(frozen=True)
+class SummarizerSettings(ModelSettings):
+    """The ``[summarizer]`` table: the model behind ``settings.summarizer`` (issue 6)."""
+
+    table: ClassVar[str] = "summarizer"
+    kinds: ClassVar[tuple[str, ...]] = SUMMARIZERS
+
+
+@dataclass(frozen=True)
+class MatcherSettings(ModelSettings):
+    """The ``[matcher]`` table: the model behind ``settings.matcher`` (issue 20), asked once
+    per classification whether candidate pairs of reports are one event."""
+
+    table: ClassVar[str] = "matcher"
+    kinds: ClassVar[tuple[str, ...]] = MATCHERS
+
+    # A list of booleans is a short answer; a slow one holds up the whole classification.
+    max_tokens: int = 1000
+    timeout: float = 30.0
+    max_pairs: int = 60  # pairs asked about at most; the others keep the offline decision
 
 
 @dataclass(frozen=True)
@@ -124,6 +164,7 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
+    matcher: MatcherSettings = field(default_factory=MatcherSettings)
     topics: tuple[Topic, ...] = ()
     # Problems that do not stop a run, one line each naming the file and the key like an error
     # (a perspective's country no outlet of the registry is from).
@@ -159,23 +200,28 @@ def parse_duration(text: str) -> timedelta:
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def check_summarizer(settings: SummarizerSettings, kind: str) -> SummarizerSettings:
-    """Check the ``[summarizer]`` table against the chosen summarizer; ``ValueError`` names
-    the key. Shared with the Lambda's environment overrides (``summarize.from_environment``)."""
-    if kind not in SUMMARIZERS:
-        raise ValueError(f"settings.summarizer: must be one of "
-                         f"{', '.join(map(repr, SUMMARIZERS))}, got {kind!r}")
-    if kind != "extractive" and not settings.model:
-        raise ValueError(f"summarizer.model: required when settings.summarizer is {kind!r}")
+def check_model[M: ModelSettings](settings: M, kind: str) -> M:
+    """Check a model table (``[summarizer]``, ``[matcher]``) against the choice ``kind`` of
+    ``settings.{table}``; ``ValueError`` names the key. Shared with the Lambda's environment
+    overrides (``model_from_environment``)."""
+    table, kinds = settings.table, settings.kinds
+    if kind not in kinds:
+        raise ValueError(f"settings.{table}: must be one of "
+                         f"{', '.join(map(repr, kinds))}, got {kind!r}")
+    if kind != kinds[0] and not settings.model:
+        raise ValueError(f"{table}.model: required when settings.{table} is {kind!r}")
     if url_scheme(settings.base_url) not in ("http", "https") or not urlsplit(
             settings.base_url).netloc:
-        raise ValueError(f"summarizer.base_url: expected an http(s) URL, got {settings.base_url!r}")
+        raise ValueError(f"{table}.base_url: expected an http(s) URL, got {settings.base_url!r}")
     if settings.api_key_env and settings.api_key_parameter:
-        raise ValueError("summarizer: set api_key_env or api_key_parameter, not both")
+        raise ValueError(f"{table}: set api_key_env or api_key_parameter, not both")
     if settings.api_key_env and not _ENV_NAME.fullmatch(settings.api_key_env):
-        raise ValueError(f"summarizer.api_key_env: {settings.api_key_env!r} is not an "
+        raise ValueError(f"{table}.api_key_env: {settings.api_key_env!r} is not an "
                          "environment variable name")
     return replace(settings, base_url=settings.base_url.rstrip("/"))
+
+
+check_summarizer = check_model  # the name summarize's environment overrides know
 
 
 def url_scheme(url: str) -> str:

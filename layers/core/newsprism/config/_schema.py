@@ -11,22 +11,27 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from newsprism.config import _sourcing as sourcing
 from newsprism.config._model import (
+    LANGUAGES,
+    MATCHERS,
     SUMMARIZERS,
     Config,
     ConfigError,
     Feed,
     FeedType,
     FetchSettings,
+    MatcherSettings,
+    ModelSettings,
     Perspective,
     Settings,
     SummarizerSettings,
     Topic,
-    check_summarizer,
+    check_model,
     parse_duration,
     url_scheme,
 )
@@ -34,6 +39,7 @@ from newsprism.documents import OTHER, TOPIC_ID
 from newsprism.outlets import Registry, country_problem, load_registry
 
 T = TypeVar("T")
+M = TypeVar("M", bound=ModelSettings)
 
 _ID = re.compile(f"^{TOPIC_ID.pattern}$")
 _PERSPECTIVE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # becomes a YAML key: "{id}Sources"
@@ -96,6 +102,12 @@ class Reader:
             raise self.fail(key, f"must be one of {', '.join(map(repr, choices))}, got {value!r}")
         return value
 
+    def language(self, value: str) -> str:
+        if value not in LANGUAGES:
+            raise self.fail("settings.language",
+                            f"expected an ISO 639-1 code such as 'en' or 'es', got {value!r}")
+        return value
+
     def duration(self, value: Any, key: str) -> timedelta:
         try:
             return parse_duration(self.typed(value, key, str))
@@ -110,16 +122,19 @@ class Reader:
     # -- the TOML-shaped schema -------------------------------------------------------------
 
     def config(self, document: dict[str, Any]) -> Config:
-        self.table(document, "", ("settings", "fetch", "summarizer", "topics"))
+        self.table(document, "", ("settings", "fetch", "summarizer", "matcher", "topics"))
         settings = self.settings(document.get("settings", {}))
         fetch = self.fetch_settings(document.get("fetch", {}))
-        summarizer = self.summarizer_settings(document.get("summarizer", {}), settings.summarizer)
+        summarizer = self.model_settings(document.get("summarizer", {}), SummarizerSettings,
+                                         settings.summarizer)
+        matcher = self.model_settings(document.get("matcher", {}), MatcherSettings,
+                                      settings.matcher)
         topics = self.items(document.get("topics", []), "topics", self.topic)
         self.unique((topic.id for topic in topics), "topics", "topic id")
         if not topics:
             raise self.fail("topics", "no topics configured")
         return Config(source=self.name, settings=settings, fetch=fetch, summarizer=summarizer,
-                      topics=topics, warnings=tuple(self.warnings))
+                      matcher=matcher, topics=topics, warnings=tuple(self.warnings))
 
     def settings(self, value: Any) -> Settings:
         table = self.table(value, "settings", Settings.__dataclass_fields__)
@@ -146,6 +161,10 @@ class Reader:
             summarizer=self.choice(
                 self.get(table, "summarizer", "settings", str, default.summarizer),
                 "settings.summarizer", SUMMARIZERS),
+            matcher=self.choice(self.get(table, "matcher", "settings", str, default.matcher),
+                                "settings.matcher", MATCHERS),
+            language=self.language(self.get(table, "language", "settings", str,
+                                            default.language)),
             others=self.choice(self.get(table, "others", "settings", str, default.others),
                                "settings.others", ("show", "drop")),
         )
@@ -174,21 +193,19 @@ class Reader:
                 "fetch.max_retry_after"),
         )
 
-    def summarizer_settings(self, value: Any, kind: str) -> SummarizerSettings:
-        table = self.table(value, "summarizer", SummarizerSettings.__dataclass_fields__)
-        default = SummarizerSettings()
-        text = {name: self.get(table, name, "summarizer", str, getattr(default, name)).strip()
-                for name in ("model", "base_url", "api_key_env", "api_key_parameter", "region")}
-        settings = SummarizerSettings(
-            **text,
-            max_tokens=self.positive(
-                self.get(table, "max_tokens", "summarizer", int, default.max_tokens),
-                "summarizer.max_tokens"),
-            timeout=self.positive(self.get(table, "timeout", "summarizer", float, default.timeout),
-                                  "summarizer.timeout"),
-        )
+    def model_settings(self, value: Any, cls: type[M], kind: str) -> M:
+        """``[summarizer]`` or ``[matcher]``: text keys stripped, numbers positive."""
+        key, names = cls.table, [f.name for f in fields(cls)]  # not the ClassVars
+        table = self.table(value, key, names)
+        default = cls()
+        values: dict[str, Any] = {}
+        for name in names:
+            fallback = getattr(default, name)
+            given = self.get(table, name, key, type(fallback), fallback)
+            values[name] = (given.strip() if isinstance(given, str)
+                            else self.positive(given, f"{key}.{name}"))
         try:
-            return check_summarizer(settings, kind)
+            return check_model(cls(**values), kind)
         except ValueError as exc:
             raise ConfigError(f"{self.name}: {exc}") from exc
 

@@ -1,10 +1,10 @@
-"""What the summarize stage needs of a language model, whichever service serves it (issue 6).
+"""What a stage needs of a language model, whichever service serves it (issues 6 and 20).
 
 A client sends one request (a system and a user message) and returns the answer's text and
 token counts, or raises ``ModelError`` with a one-line reason when no answer can be had
-(timeout, throttled past the retries, access refused). Asking, validating, retrying an
-invalid answer once and falling back to the extractive summarizer happen in ``summarize``,
-the same for every client.
+(timeout, throttled past the retries, access refused). What is asked, how the answer is
+validated, and what stands when there is none are the asking stage's business: summarize
+falls back to extractive highlights, classify to its offline grouping.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from newsprism.summarize._prompt import Prompt
-
 # Waits between attempts when the service says "slow down" (throttling, 429, 503): four
-# attempts in all, seven seconds of waiting at most, well inside the summarize function's
-# timeout. No jitter: one request per digest per day cannot stampede a service.
+# attempts in all, seven seconds of waiting at most, well inside a stage function's timeout.
+# No jitter: a request or two per digest per day cannot stampede a service.
 BACKOFF: tuple[float, ...] = (1.0, 2.0, 4.0)
 MAX_RETRY_AFTER = 20.0  # seconds: a longer Retry-After is not worth holding the function for
 
@@ -38,6 +36,12 @@ class Retryable(Exception):
 
 
 @dataclass(frozen=True)
+class Prompt:
+    system: str
+    user: str
+
+
+@dataclass(frozen=True)
 class Completion:
     text: str
     input_tokens: int = 0
@@ -48,11 +52,11 @@ class Completion:
 class ModelClient(Protocol):
     @property
     def name(self) -> str:
-        """"bedrock", "openai": the summarizer recorded in the digest."""
+        """"bedrock", "openai": recorded with what the model's answer decided."""
 
     @property
     def model(self) -> str:
-        """The model id recorded in the digest."""
+        """The model id, recorded likewise."""
 
     def complete(self, prompt: Prompt) -> Completion: ...
 

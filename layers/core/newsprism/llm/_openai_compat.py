@@ -1,7 +1,7 @@
 """Any OpenAI-compatible chat completions API: OpenAI itself, or a self-hosted server such as
-vLLM, llama.cpp or Ollama (issue 6).
+vLLM, llama.cpp or Ollama (issues 6 and 20).
 
-One ``POST {base_url}/chat/completions`` per digest, with the answer's JSON Schema as
+One ``POST {base_url}/chat/completions`` per question, with the answer's JSON Schema as
 ``response_format`` (structured outputs) so that servers which enforce it produce the shape
 asked for. The key comes from an environment variable or an SSM parameter and is only ever
 put in the Authorization header: it is not logged, not kept in any message, and not stored.
@@ -18,16 +18,16 @@ from typing import Any
 
 import httpx
 
-from newsprism.config import SummarizerSettings
-from newsprism.summarize._llm import (
+from newsprism.config import ModelSettings
+from newsprism.llm._client import (
     Completion,
     ModelError,
+    Prompt,
     Retryable,
     Sleep,
     one_line,
     with_backoff,
 )
-from newsprism.summarize._prompt import Prompt
 
 _TRANSIENT_STATUS = {429, 500, 502, 503, 504}
 
@@ -51,14 +51,17 @@ def ssm_parameter(name: str) -> str:
 
 @dataclass
 class OpenAIClient:
-    """``llm.ModelClient`` over an OpenAI-compatible HTTP API."""
+    """``ModelClient`` over an OpenAI-compatible HTTP API."""
 
-    settings: SummarizerSettings
-    schema: dict[str, Any]  # the answer's JSON Schema (``prompt.answer_schema``)
+    settings: ModelSettings
+    # The answer's JSON Schema, for servers that enforce one (OpenAI's "strict" mode wants an
+    # object at its root), under ``schema_name``.
+    schema: dict[str, Any]
     transport: httpx.BaseTransport | None = field(default=None, repr=False)  # tests: Mock
     sleep: Sleep = field(default=time.sleep, repr=False)
     read_parameter: Callable[[str], str] = field(default=ssm_parameter, repr=False)
     name: str = "openai"
+    schema_name: str = "highlights"
     _key: str | None = field(default=None, repr=False)
 
     @property
@@ -75,7 +78,7 @@ class OpenAIClient:
             "max_tokens": self.settings.max_tokens,
             "temperature": 0,
             "response_format": {"type": "json_schema", "json_schema": {
-                "name": "highlights", "strict": True, "schema": self.schema}},
+                "name": self.schema_name, "strict": True, "schema": self.schema}},
         }
         with httpx.Client(transport=self.transport, timeout=self.settings.timeout,
                           headers=headers) as client:
@@ -89,7 +92,7 @@ class OpenAIClient:
                 self._key = os.environ.get(settings.api_key_env, "").strip()
                 if not self._key:
                     raise ModelError(f"the environment variable {settings.api_key_env} "
-                                     "(summarizer.api_key_env) is not set")
+                                     f"({settings.table}.api_key_env) is not set")
             elif settings.api_key_parameter:
                 try:
                     self._key = self.read_parameter(settings.api_key_parameter).strip()

@@ -1,9 +1,9 @@
-"""Amazon Bedrock through the Converse API: one request per digest (issue 6).
+"""Amazon Bedrock through the Converse API: one request per question (issues 6 and 20).
 
 Converse takes the same request shape for every model Bedrock serves, so the model id (or
 inference profile id) is configuration. botocore's own retries are switched off: throttling
-is retried here, with ``llm.with_backoff``, so that the waits are known and testable, and a
-timeout ends the attempt at once (the extractive summarizer takes over).
+is retried here, with ``with_backoff``, so that the waits are known and testable, and a
+timeout ends the attempt at once (the asking stage's offline answer takes over).
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from typing import Any
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
 
-from newsprism.config import SummarizerSettings
-from newsprism.summarize._llm import (
+from newsprism.config import ModelSettings
+from newsprism.llm._client import (
     Completion,
     ModelError,
+    Prompt,
     Retryable,
     Sleep,
     one_line,
     with_backoff,
 )
-from newsprism.summarize._prompt import Prompt
 
 # Errors Bedrock documents as transient: retried with backoff. Every other error (access
 # denied, unknown model, validation, ModelTimeoutException) ends the attempt.
@@ -35,10 +35,10 @@ _TRANSIENT = {"ThrottlingException", "ServiceUnavailableException", "InternalSer
 
 @dataclass
 class BedrockClient:
-    """``llm.ModelClient`` over ``bedrock-runtime`` ``converse``; the boto3 client is made on
-    the first request (extractive runs never import a service model) unless one is given."""
+    """``ModelClient`` over ``bedrock-runtime`` ``converse``; the boto3 client is made on the
+    first request (offline runs never load a service model) unless one is given."""
 
-    settings: SummarizerSettings
+    settings: ModelSettings
     client: Any = None  # a boto3 bedrock-runtime client (tests pass one wired to a Stubber)
     sleep: Sleep = field(default=time.sleep, repr=False)
     name: str = "bedrock"

@@ -10,8 +10,9 @@
    other outlets, "UPDATE 1-" versions and headlines with an outlet tail. The same run at a
    quarter and at half the size shows how the time grows (linear: x2 per doubling).
 2. Grouping on the corpus: how many listed entries of the 525 digests repeat a story that
-   the same digest already lists (the seed of 2026-02-12 lists one story three times), and
-   how many repeat a story of the previous day's digest.
+   the same digest already lists, as copies (the copy rule: the seed of 2026-02-12 lists one
+   story three times) and as reports of one event (the grouping classify does, issue 20),
+   and how many repeat a story of the previous day's digest.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "layers" / "core"))
 sys.path.insert(0, str(REPO))
 
-from newsprism.classify._headlines import Headline, HeadlineIndex, group_headlines, word_ranks  # noqa: E402
+from newsprism.classify._grouping import group_headlines, group_reports  # noqa: E402
+from newsprism.classify._headlines import Headline, HeadlineIndex, word_ranks  # noqa: E402
+from newsprism.classify._reports import EventText  # noqa: E402
 from newsprism.classify._stage import classify_topic  # noqa: E402
 from newsprism.config import Config, load_config  # noqa: E402
 from newsprism.documents import _raw as models  # noqa: E402
@@ -167,6 +170,7 @@ def corpus_grouping() -> None:
     digests = corpus_listings()
     entries = Counter[str]()
     repeats = Counter[str]()
+    events = Counter[str]()
     across = Counter[str]()
     exact = 0
     by_day = {(topic, day): items for topic, day, _, items in digests}
@@ -175,6 +179,7 @@ def corpus_grouping() -> None:
         groups = group_headlines(headlines)
         entries[topic] += len(items)
         repeats[topic] += len(items) - len(groups)
+        events[topic] += len(items) - len(group_reports([EventText.of(t) for t, _ in items]))
         exact += len(items) - len({tuple(sorted(h.words)) for h in headlines})
         if day == "2026-02-12" and topic == "us-china":
             triple = [[i + 1 for i in g] for g in groups if len(g) > 1]
@@ -189,6 +194,9 @@ def corpus_grouping() -> None:
     print(f"  entries repeating a story already listed in the same digest: "
           f"{sum(repeats.values())} ({exact} with the same words, the rest near-identical); "
           + ", ".join(f"{t} {repeats[t]}/{entries[t]}" for t in sorted(entries)))
+    print(f"  entries reporting an event already listed in the same digest (copies "
+          f"included): {sum(events.values())}; "
+          + ", ".join(f"{t} {events[t]}/{entries[t]}" for t in sorted(entries)))
     print(f"  stories listed again the next day: {sum(across.values())}; "
           + ", ".join(f"{t} {across[t]}" for t in sorted(across)))
 

@@ -1,5 +1,5 @@
-"""Stories (issue 5): reports of one story grouped, near-linearly, and matched across days
-(headlines.py, stories.py)."""
+"""Stories (issue 5): copies of one story grouped, near-linearly, and matched across days
+(_headlines.py, _grouping.py, _stories.py). Reports of one event: test_events*.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.classify._headlines import Headline, Headlines, group_headlines, same_story
+from newsprism.classify._grouping import group_headlines
+from newsprism.classify._headlines import (
+    MAX_INDEXED,
+    Headline,
+    HeadlineIndex,
+    Headlines,
+    same_story,
+    word_ranks,
+)
 from newsprism.classify._stories import Repeat, find_repeats, group_stories, read_listing, relist
 from newsprism.documents._digests import ListedArticle
 from newsprism.documents._raw import Article, article_id
@@ -81,9 +89,11 @@ def brute_force_groups(headlines: list[Headline]) -> list[list[int]]:
             i = parent[i]
         return i
 
+    def twins(a: Headline, b: Headline) -> bool:  # the same words in the same order
+        return bool(a.words) and (a.words, a.sequence) == (b.words, b.sequence)
+
     for i, j in itertools.combinations(range(len(headlines)), 2):
-        if same_story(headlines[i], headlines[j]) or (
-                headlines[i].words and headlines[i].words == headlines[j].words):
+        if same_story(headlines[i], headlines[j]) or twins(headlines[i], headlines[j]):
             parent[max(root(i), root(j))] = min(root(i), root(j))
     groups: dict[int, list[int]] = {}
     for i in range(len(headlines)):
@@ -119,6 +129,21 @@ def test_corpus_grouping_through_the_index_equals_all_pairs(shared_corpus: Path)
         assert group_headlines(headlines) == brute_force_groups(headlines), path.name
         checked += 1
     assert checked == 525
+
+
+def test_the_repeat_index_stays_bounded_when_a_listing_holds_thousands_of_look_alikes() -> None:
+    # A runaway feed's copies listed as one story's related reports: each word indexes its
+    # first MAX_INDEXED headlines only, and a copy is still found through its rare word.
+    def word(i: int) -> str:  # five letters of its own: a stem no other headline has
+        return "".join(chr(ord("a") + i // 26 ** k % 26) for k in range(5))
+
+    listed = [Headline.of(f"US China trade talks latest {word(i)}") for i in range(1000)]
+    query = Headline.of(f"US China trade talks latest {word(700)}")
+    index = HeadlineIndex(word_ranks([*listed, query]))
+    for headline in listed:
+        index.add(headline)
+    assert len(index.candidates(query)) <= 3 * MAX_INDEXED
+    assert 700 in index.matches(query)
 
 
 # --- stories of listed articles -----------------------------------------------------------

@@ -5,7 +5,8 @@ from the store and writes its result.
 """
 
 from newsprism.classify._select import NothingToList, select
-from newsprism.classify._stage import classify_topic
+from newsprism.classify._stage import classify_topic, from_environment
 from newsprism.classify._stories import Listing, read_listing
 
-__all__ = ["Listing", "NothingToList", "classify_topic", "read_listing", "select"]
+__all__ = ["Listing", "NothingToList", "classify_topic", "from_environment", "read_listing",
+           "select"]

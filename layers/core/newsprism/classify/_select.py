@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from newsprism.classify._events import Confirm
 from newsprism.classify._headlines import Headlines
 from newsprism.classify._stories import Listing, Story, find_repeats, group_stories, relist
 from newsprism.config import Settings, Topic
@@ -61,13 +62,15 @@ class NothingToList(RuntimeError):
 
 def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, settings: Settings,
            now: datetime, registry: Registry, *, run_keys: Sequence[str] | None = None,
-           damaged_runs: int = 0) -> Classified:
+           damaged_runs: int = 0, confirm: Confirm | None = None) -> Classified:
     """The classification of ``topic`` for the digest of ``now``'s UTC date.
 
     ``runs`` are the raw runs of the window, oldest first; ``previous`` is what the topic's
     previous digest listed (ignored when ``settings.repeat_stories``); ``run_keys`` are where
     the runs were read (default: each run's own key) and ``damaged_runs`` how many run files
-    could not be read, both only recorded. Raises NothingToList when no article can be listed.
+    could not be read, both only recorded; ``confirm`` asks a model about the story pairs
+    grouping is unsure of (``_confirm.model_confirm``; None: the offline rule decides alone).
+    Raises NothingToList when no article can be listed.
     """
     order = [p.id for p in topic.perspectives]
     window_start = now - settings.max_age
@@ -97,7 +100,7 @@ def select(runs: Sequence[RawRun], previous: Listing | None, topic: Topic, setti
 
     headlines = Headlines()
     stories = group_stories(on_topic, grouped=settings.stories == "group", headlines=headlines,
-                            everyone_counts=not by_source)
+                            everyone_counts=not by_source, confirm=confirm)
     stats["grouped"] = len(on_topic) - len(stories)
     _count(counts, "stories", [story.lead for story in stories])
 

@@ -3,23 +3,29 @@ decide with ``_select.select``, and write ``classified/{topic}/{date}.json``.
 
 All the decisions are in ``_select.py``; this module holds what touches the store: which run
 files are read (a damaged one is skipped, not fatal), where the previous digest is looked
-for, and when an existing classification is kept rather than replaced.
+for, and when an existing classification is kept rather than replaced; and the matcher
+model (``_confirm.py``) that ``settings.matcher`` names, whose note is stored with the result.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from newsprism import documents
+from newsprism.classify._confirm import model_confirm
 from newsprism.classify._select import NothingToList, select
 from newsprism.classify._stories import Listing, read_listing
-from newsprism.config import Config, Topic
+from newsprism.config import Config, Topic, model_from_environment
 from newsprism.documents import Classified, RawRun
+from newsprism.llm import ModelClient
 from newsprism.outlets import load_registry
 from newsprism.store import NotFound, Store
 
-__all__ = ["NothingToList", "classify_topic", "load_runs", "previous_listing"]
+__all__ = ["NothingToList", "classify_topic", "from_environment", "load_runs",
+           "previous_listing"]
 
 log = logging.getLogger(__name__)
 
@@ -27,19 +33,33 @@ log = logging.getLogger(__name__)
 PREVIOUS_DIGEST_LOOKBACK_DAYS = 7
 
 
-def classify_topic(config: Config, topic: Topic, data: Store, now: datetime) -> Classified:
-    """Classify one topic for the digest of ``now``'s UTC date and store the result."""
+def classify_topic(config: Config, topic: Topic, data: Store, now: datetime,
+                   matcher: ModelClient | None = None) -> Classified:
+    """Classify one topic for the digest of ``now``'s UTC date and store the result.
+
+    ``matcher`` replaces the model client ``settings.matcher`` names (tests, other services).
+    """
     settings = config.settings
     runs, run_keys, damaged = load_runs(data, topic.id, now - settings.max_age, now)
     # The previous digest only matters when repeats are dropped: otherwise it is not read.
     previous = (None if settings.repeat_stories
                 else previous_listing(data, topic.id, now.date().isoformat()))
+    confirm = model_confirm(config, matcher)
     classified = select(runs, previous, topic, settings, now, load_registry(),
-                        run_keys=run_keys, damaged_runs=len(damaged))
+                        run_keys=run_keys, damaged_runs=len(damaged), confirm=confirm)
+    if confirm is not None and confirm.note:
+        classified = replace(classified, matcher_note=confirm.note)
     if damaged:
         _keep_what_damaged_runs_built(data, classified.key, damaged)
     data.write(classified.key, documents.dumps(classified.to_dict()))
     return classified
+
+
+def from_environment(config: Config, environ: Mapping[str, str]) -> Config:
+    """``config`` with the template's Matcher parameters applied (``NEWSPRISM_MATCHER``,
+    ``NEWSPRISM_MATCHER_MODEL``, ``_BASE_URL``, ``_API_KEY_PARAMETER``): they also grant the
+    classify function the model, so they win over the topics file."""
+    return model_from_environment(config, environ, "matcher")
 
 
 def _keep_what_damaged_runs_built(data: Store, key: str, damaged: list[str]) -> None:

@@ -1,10 +1,11 @@
 """Stories: the reports of one story listed once, and the previous digest's stories.
 
-Which headlines report the same story is ``headlines.py``'s rule. A story's lead, the report
-the digest lists, is its earliest complete report; the others are kept with it as related
-reports, and the perspectives of all of them say who covered it (a blindspot when one side
-only). Against the topic's previous digest a story is a repeat unless a perspective that did
-not cover it then covers it now (issue 5).
+Which reports are one story is the copy rule of ``_headlines.py`` and the event rule of
+``_events.py``, applied to the candidates ``_grouping.py`` finds. A story's lead, the
+report the digest lists, is its earliest complete report; the others are kept with it as
+related reports, and the perspectives of all of them say who covered it (a blindspot when
+one side only). Against the topic's previous digest a story is a repeat unless a
+perspective that did not cover it then covers it now (issue 5).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from newsprism.classify._headlines import HeadlineIndex, Headlines, group_headlines, word_ranks
+from newsprism.classify._events import Confirm
+from newsprism.classify._grouping import group_reports
+from newsprism.classify._headlines import HeadlineIndex, Headlines, word_ranks
+from newsprism.classify._reports import EventText
 from newsprism.documents import OTHER, ListedArticle, RelatedReport
 
 
@@ -59,13 +63,26 @@ def _lead_order(report: ListedArticle) -> tuple[bool, bool, bool, datetime]:
 
 
 def group_stories(articles: Sequence[ListedArticle], *, grouped: bool,
-                  headlines: Headlines | None = None, everyone_counts: bool = True) -> list[Story]:
-    """One story per article ("list" mode) or per group of near-identical headlines, in the
-    order of each story's first article."""
+                  headlines: Headlines | None = None, everyone_counts: bool = True,
+                  confirm: Confirm | None = None) -> list[Story]:
+    """One story per article ("list" mode) or per group of reports of one story (copies and
+    reports of one event, ``_grouping.group_reports``), in the order of each story's first
+    article. ``confirm`` is asked once, at most, about the pairs the offline rule is unsure
+    of (``_events.Confirm``)."""
     if not grouped:
         return [Story([article], everyone_counts) for article in articles]
     headlines = Headlines() if headlines is None else headlines
-    groups = group_headlines([headlines[a.article.title] for a in articles])
+    texts: dict[tuple[str, str, str, str], EventText] = {}  # syndicated copies: read once
+    reports = []
+    for listed in articles:
+        a = listed.article
+        # The outlet's name only matters to tell a summary from the headline repeated.
+        key = (a.title, a.summary, a.language, a.source if a.summary else "")
+        if (text := texts.get(key)) is None:
+            text = texts[key] = EventText.of(a.title, a.summary, a.language, a.source,
+                                             headline=headlines[a.title])
+        reports.append(text)
+    groups = group_reports(reports, confirm=confirm)
     return [Story(sorted((articles[i] for i in group), key=_lead_order), everyone_counts)
             for group in groups]
 

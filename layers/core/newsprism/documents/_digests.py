@@ -223,6 +223,9 @@ class Classified:
     # "source": an outlet's country decides its side; "feed": every article keeps its feed's.
     attribution: str = "source"
     continuing: tuple[ContinuingStory, ...] = ()  # earlier digests' stories still reported
+    # What the matcher model decided about story pairs, or why its answer was not used
+    # (issue 20); "" when no model was asked, and then not stored.
+    matcher_note: str = ""
 
     @property
     def key(self) -> str:
@@ -259,6 +262,7 @@ class Classified:
             "excluded": [article.to_dict() for article in self.excluded],
             "attribution": self.attribution,
             "continuing": [story.to_dict() for story in self.continuing],
+            **({"matcher_note": self.matcher_note} if self.matcher_note else {}),
         }
 
     @classmethod
@@ -282,6 +286,7 @@ class Classified:
             excluded=tuple(ExcludedArticle.from_dict(a) for a in data.get("excluded", [])),
             attribution=str(data.get("attribution") or _attribution_of(data)),
             continuing=tuple(ContinuingStory.from_dict(c) for c in data.get("continuing", [])),
+            matcher_note=str(data.get("matcher_note") or ""),
         )
 
 

@@ -90,6 +90,38 @@ def sided_classified(attribution: str = "source") -> Classified:
                       articles=tuple(articles), attribution=attribution)
 
 
+# Events (issue 20): a listed report and the other outlets' reports of the same event.
+
+def related(title: str, outlet: str, country: str | None, side: str) -> RelatedReport:
+    """Another outlet's report of a listed article's event, placed as classify places it."""
+    url = f"https://news.example/related/{outlet.replace(' ', '-')}/{title.replace(' ', '-')}"
+    return RelatedReport(title=title, url=url, source=outlet, perspective=side,
+                         id=models.article_id(url),
+                         reason=f"source: {outlet} ({country})" if country else "feed",
+                         outlet_country=country, verified=country is not None)
+
+
+def event(title: str, outlet: str, country: str | None, side: str, hours_ago: float = 1, *,
+          language: str = "en", also: tuple[RelatedReport, ...] = (), story: str = "",
+          ) -> ListedArticle:
+    """A listed report (``side`` its listed side, OTHER for another country's outlet) with
+    ``also`` kept as its related reports; ``covered_by`` as classify records it: the sides of
+    its verified reports. ``story``: another listed article's id, to list it in that one's
+    event."""
+    listed = sided_listed(title, outlet, country, "us" if side == OTHER else side, side,
+                          hours_ago)
+    reports: list[ListedArticle | RelatedReport] = [listed, *also]
+    present = {r.perspective for r in reports if r.verified and r.perspective != OTHER}
+    return replace(listed, article=replace(listed.article, language=language), related=also,
+                   story=story or listed.story,
+                   covered_by=tuple(p for p in ("us", "china") if p in present))
+
+
+def events_classified(*articles: ListedArticle) -> Classified:
+    """US vs China under "source" attribution, listing ``articles`` in the order given."""
+    return replace(sided_classified(), articles=articles)
+
+
 def config_for(kind: SummarizerKind = "extractive", **summarizer: Any) -> Config:
     config = load_config()
     return replace(config, settings=replace(config.settings, summarizer=kind),

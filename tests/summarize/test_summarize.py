@@ -9,9 +9,8 @@ import pytest
 
 from newsprism.documents._digests import Classified, ListedArticle, PerspectiveInfo, RelatedReport
 from newsprism.documents._raw import Article, article_id
+from newsprism.llm import Completion, Prompt
 from newsprism.summarize._extractive import strip_outlet_suffix
-from newsprism.summarize._llm import Completion
-from newsprism.summarize._prompt import Prompt
 from newsprism.summarize._stage import extractive_highlights, summarize
 from newsprism.text import as_sentence, clean_headline, story_key
 from tests.summarize_cases import config_for
@@ -63,7 +62,8 @@ def test_bullets_are_cited_sentences_favouring_wide_coverage() -> None:
     highlights = extractive_highlights(digest, 2)
     # Among stories one perspective covered, the overall section takes turns: the US already
     # has the first bullet, so China's story comes before the newer US one.
-    assert [b.text for b in highlights.overall] == ["Both sides covered this.", "China only."]
+    assert [b.text for b in highlights.overall] == [
+        "Reported by both United States and China: Both sides covered this.", "China only."]
     ids = {a.article.id for a in digest.articles}
     for bullets in [highlights.overall, *highlights.perspectives.values()]:
         assert all(b.sources and set(b.sources) <= ids for b in bullets)
@@ -85,7 +85,8 @@ def test_covered_by_counts_as_coverage() -> None:
     # classify records which perspectives reported a story even when it lists one report.
     both = replace(listed("covered by both", "china", 6), covered_by=("us", "china"))
     digest = classified(listed("newer, one side", "us", 1), both)
-    assert extractive_highlights(digest, 1).overall[0].text == "Covered by both."
+    assert extractive_highlights(digest, 1).overall[0].text == (
+        "Reported by both United States and China: Covered by both.")
 
 
 def test_a_story_listed_twice_gets_one_bullet_citing_both() -> None:
@@ -138,8 +139,8 @@ class Broken:
 
 def test_an_unforeseen_client_failure_still_publishes_extractive_highlights() -> None:
     digest = summarize(config_for("bedrock", model="some-model"),
-                       classified(listed("a", "us", 1)), Broken())
+                       classified(listed("Talks resume", "us", 1)), Broken())
     assert (digest.summarizer, digest.model) == ("extractive", "some-model")
     assert digest.summarizer_note == ("bedrock (some-model): unexpected RuntimeError; "
                                       "extractive highlights used instead")
-    assert digest.highlights.overall[0].text == "A."
+    assert digest.highlights.overall[0].text == "Talks resume."

@@ -11,8 +11,8 @@ import httpx
 
 from newsprism.config import SummarizerSettings
 from newsprism.documents._digests import Bullet
+from newsprism.llm import OpenAIClient
 from newsprism.render._markdown import render_markdown
-from newsprism.summarize._openai_compat import OpenAIClient
 from newsprism.summarize._prompt import answer_schema
 from newsprism.summarize._stage import summarize, summarize_topic
 from tests.conftest import SEED_MARKDOWN

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from newsprism.documents import OTHER, Bullet, Classified
-from newsprism.summarize._llm import Completion
-from newsprism.summarize._prompt import UNVERIFIED, Prompt, answer_schema, build_prompt
+from newsprism.llm import Completion, Prompt
+from newsprism.summarize._prompt import UNVERIFIED, answer_schema, build_prompt
 from newsprism.summarize._stage import extractive_highlights, summarize
 from newsprism.summarize._validate import InvalidAnswer, parse_answer
 from tests.summarize_cases import config_for, seed_classified, sided_classified
@@ -27,49 +27,58 @@ SIDED = sided_classified()
 FEED = sided_classified("feed")
 
 
-def section(user: str, heading: str) -> list[str]:
-    """The lines of one group of the article list, its heading first."""
+def event_of(user: str, number: int) -> list[str]:
+    """The lines of the event that lists article ``number``, its heading first."""
     lines = user.split("\n")
-    start = next(i for i, line in enumerate(lines) if line.startswith(heading))
-    end = next((i for i in range(start + 1, len(lines)) if not lines[i]), len(lines))
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"    [{number}] "))
+    start = max(i for i in range(at) if lines[i].startswith("Event "))
+    end = next((i for i in range(at, len(lines)) if not lines[i]), len(lines))
     return lines[start:end]
 
 
-def numbered(lines: list[str]) -> str:
-    return "\n".join(line for line in lines if line.startswith("["))
+def under(user: str, heading: str) -> list[str]:
+    """Every event's lines under one group heading (``'"us" (United States)'``)."""
+    found, inside = [], False
+    for line in user.split("\n"):
+        if line.startswith("  ") and not line.startswith("    "):
+            inside = line == f"  {heading}:"
+        elif inside and line.startswith("    "):
+            found.append(line)
+    return found
 
 
 # -- the prompt ------------------------------------------------------------------------------
 
 def test_each_article_names_its_outlet_and_country_and_each_side_its_countries() -> None:
-    user = build_prompt(SIDED, 5).user
-    us = section(user, 'Perspective "us"')
-    assert us[0] == 'Perspective "us" (United States; outlets from: United States): 3 articles'
-    assert us[1].startswith("[1] US warns Beijing over Taiwan drills (The New York Times, "
-                            "United States, 2026-02-11 19:00)")
-    china = section(user, 'Perspective "china"')
-    assert china[0] == ('Perspective "china" (China; outlets from: China, Hong Kong): '
-                        "2 articles")
-    assert "(South China Morning Post, Hong Kong, " in china[2]
+    lines = build_prompt(SIDED, 5).user.split("\n")
+    assert lines[2:5] == [
+        'Perspective "us" (United States; outlets from: United States): articles 1-3',
+        'Perspective "china" (China; outlets from: China, Hong Kong): articles 4-5',
+        'Other countries: outlets from countries neither side claims, for "overall" only: '
+        "articles 6-7"]
+    assert ("    [1] US warns Beijing over Taiwan drills (The New York Times, United States, "
+            "2026-02-11 19:00)") in lines
+    assert any("(South China Morning Post, Hong Kong, " in line for line in lines)
 
 
 def test_an_indian_outlet_is_never_presented_under_the_us() -> None:
     user = build_prompt(SIDED, 5).user
-    sides = numbered(section(user, 'Perspective "us"') + section(user, 'Perspective "china"'))
+    sides = "\n".join(under(user, '"us" (United States)') + under(user, '"china" (China)'))
     assert "The Hindu" not in sides and "India" not in sides and "Japan" not in sides
-    others = section(user, "Other countries")
-    assert others[0] == ('Other countries: outlets from countries neither side claims, for '
-                         '"overall" only: 2 articles')
-    assert others[1].startswith("[6] China's military threats worry the US (The Hindu, India, ")
-    assert others[2] == "    also reported by: Hindustan Times (India), The Times of India (India)"
-    assert others[3].startswith("[7] Tokyo watches US-China talks (The Japan Times, Japan, ")
-    # The groups follow the source list's numbering: the sides' articles, then the others'.
-    assert user.index('Perspective "china"') < user.index("Other countries:")
+    assert event_of(user, 6) == [
+        "Event 6 (no perspective's own outlets; 3 outlets):",
+        "  Other countries:",
+        "    [6] China's military threats worry the US (The Hindu, India, 2026-02-12 03:00)",
+        "    also reported by: Hindustan Times (India), The Times of India (India)"]
+    # Events rank by reach, the sides' first: the other countries' come last.
+    assert user.index("    [6] ") > user.index("    [2] ")
+    assert event_of(user, 7)[0] == "Event 7 (no perspective's own outlets; 1 outlet):"
 
 
 def test_an_outlet_of_unknown_country_is_marked_as_only_found_by_the_sides_search() -> None:
-    us = section(build_prompt(SIDED, 5).user, 'Perspective "us"')
-    assert us[2] == f"[2] Pentagon budget targets China (Yahoo News, {UNVERIFIED}, 2026-02-12 02:00)"
+    us = under(build_prompt(SIDED, 5).user, '"us" (United States)')
+    assert (f"    [2] Pentagon budget targets China (Yahoo News, {UNVERIFIED}, 2026-02-12 02:00)"
+            in us)
     assert sum(UNVERIFIED in line for line in us) == 1
 
 
@@ -98,11 +107,17 @@ Rules:
 them; do not take sides, speculate, or add facts that are not in the articles.
 - Where perspectives report the same matter differently or contradict each other, state the \
 conflict explicitly (for example: "Chinese outlets say ..., while US outlets say ...").
+- The articles are grouped by event, the most widely reported first, and within an event by \
+perspective. For an event more than one perspective reported, say where their accounts differ \
+(framing, emphasis, facts) and cite a numbered article of each of those perspectives where the \
+event has one.
+- Reports marked "-" and those "also reported by" are other outlets' reports of the same event: \
+use them to compare the accounts, but they have no number and cannot be cited.
 - Write in English, whatever the language of the articles.
 - Each highlight is one plain-text sentence of at most 400 characters, without Markdown.
 - Each highlight cites, in "sources", the numbers of the articles it rests on (at least one).
-- "overall": 1 to 2 highlights on the most important stories across all perspectives, \
-favouring stories that several perspectives covered.
+- "overall": 1 to 2 highlights on the most important events across all perspectives, one \
+highlight per event at most, favouring events that several perspectives covered.
 - "perspectives": for each perspective id, 1 to 2 highlights on what that perspective's \
 outlets report, citing only articles listed under that perspective. A perspective with no \
 articles gets an empty list.
@@ -113,17 +128,18 @@ Answer with one JSON object and nothing else, in this shape:
 "sources": [2]}], "china": [{"text": "...", "sources": [2]}]}}"""
 
 
-def test_under_feed_attribution_the_request_is_the_earlier_one() -> None:
+def test_under_feed_attribution_the_request_has_no_country_rules() -> None:
+    # The earlier system's asks, by event: a perspective is its feed's, no country is claimed.
     prompt = build_prompt(FEED, 2)
     assert prompt.system == EARLIER_SYSTEM
     assert build_prompt(replace(seed_classified(), attribution="feed"), 2).system == (
         EARLIER_SYSTEM)
-    us = section(prompt.user, 'Perspective "us"')
-    assert us[0] == 'Perspective "us" (United States): 4 articles'
+    assert 'Perspective "us" (United States): articles 1-4' in prompt.user.split("\n")
     # The feed's side holds the Indian outlet; the countries the registry knows are shown.
-    assert "[2] Pentagon budget targets China (Yahoo News, 2026-02-12 02:00)" in us
-    assert any(line.startswith("[4] China's military threats worry the US (The Hindu, India, ")
-               for line in us)
+    us = under(prompt.user, '"us" (United States)')
+    assert "    [2] Pentagon budget targets China (Yahoo News, 2026-02-12 02:00)" in us
+    assert any(line.startswith("    [4] China's military threats worry the US (The Hindu, "
+                               "India, ") for line in us)
     assert "Other countries" not in prompt.user and UNVERIFIED not in prompt.user
 
 

@@ -1,54 +1,33 @@
-"""The extractive summarizer: offline, deterministic, nothing invented (issue 6).
+"""The extractive summarizer: offline, deterministic, nothing invented (issues 6, 20).
 
-Every bullet is a listed headline, cleaned of wire prefixes ("UPDATE 1-") and of the outlet's
-name tacked on at the end (" | Reuters"), written as a sentence, and it cites the listed
-articles that report that story. Stories rank by coverage — how many perspectives, then how
-many outlets reported them — and then by recency; a section never names one story twice.
+One bullet per event (``_events``), the most widely reported first, no event twice in a
+section. A bullet is one report's headline, cleaned of wire prefixes ("UPDATE 1-") and of the
+outlet's name tacked on at the end (" | Reuters"), written as a sentence; it cites the listed
+articles of its event (a side's section: that side's only).
 
-Only reports that count as a side's coverage (``Classified.counts``) make a story wider, as
-for the site's blindspots: under "source" attribution an outlet a side's search found but
-whose country is unknown is no evidence that the side covered it, and the other countries'
-outlets are no side at all (issue 19). A story only other countries' outlets reported comes
-after the sides' stories in the overall section: a bare headline there would read as the
-digest's own news. A side's section takes its verified outlets' stories first. Under "feed"
-attribution every report counts and nothing is listed apart, so the bullets are as before.
+Which report speaks: one fit to (``_unfit``: no index page, live blog or headline cut off),
+in the topic's language where the event has one (a Spanish lead of an event an English outlet
+also reported reads in English on an English page), from a side's counted outlet rather than
+one its search found or another country's, a listed one before a related one. No report in
+the topic's language: the headline stays in its own, marked "(in Spanish)"; nothing is
+machine-translated. No fit report: the event gets no bullet, though it stays listed.
+
+An overall bullet of an event two sides or more covered says so ("Reported by both United
+States and China: ..."); it cites the event's listed reports, each side's among them. A
+side's section takes its verified outlets' events first (issue 19). Under "feed" attribution
+every report counts and nothing is listed apart.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
 
-from newsprism.documents import (
-    OTHER,
-    Bullet,
-    Classified,
-    Highlights,
-    ListedArticle,
-    RelatedReport,
-)
-from newsprism.text import as_sentence, story_key
+from newsprism.documents import OTHER, Bullet, Classified, Highlights, ListedArticle
+from newsprism.summarize._events import Event, Report, events, strip_outlet_suffix
+from newsprism.summarize._language import language_name
+from newsprism.text import as_sentence
 
-# " - Reuters", " | Reuters", " — Reuters": the separators outlets put before their own name.
-_SUFFIX_SEPARATOR = re.compile(r"\s+[-|–—]\s*$")
-
-
-def strip_outlet_suffix(title: str, outlet: str) -> str:
-    """``title`` without a trailing `` - {outlet}`` / `` | {outlet}`` (any case).
-
-    Only the article's own outlet is stripped, so "Talks in Geneva - Analysis" or
-    "China - US" keep their dash.
-    """
-    name = outlet.strip()
-    if not name or len(title) <= len(name) or not title.casefold().endswith(name.casefold()):
-        return title
-    head = title[: -len(name)]
-    separator = _SUFFIX_SEPARATOR.search(head)
-    if separator is None or separator.start() == 0:
-        return title
-    return head[: separator.start()].rstrip()
+__all__ = ["bullet_text", "extractive_highlights", "strip_outlet_suffix"]
 
 
 def bullet_text(listed: ListedArticle) -> str:
@@ -56,94 +35,80 @@ def bullet_text(listed: ListedArticle) -> str:
     return as_sentence(strip_outlet_suffix(listed.article.title, listed.article.source))
 
 
-@dataclass
-class _Story:
-    """The listed reports of one story (several in "list" mode) and who covered it."""
-
-    reports: list[ListedArticle]
-    perspectives: set[str]  # the sides whose counted reports cover it (never OTHER)
-    outlets: set[str]
-    newest: datetime
-    first: int  # listing position of its first report, the last tie-breaker
-    counted: list[ListedArticle]  # its reports that count as their side's coverage
-
-    @property
-    def other_only(self) -> bool:
-        """Listed only in the "Other countries" group: no side reported it."""
-        return all(report.perspective == OTHER for report in self.reports)
-
-    def rank(self) -> tuple[int, bool, int, float, int]:
-        return (-len(self.perspectives), self.other_only, -len(self.outlets),
-                -self.newest.timestamp(), self.first)
-
-
-def stories(classified: Classified) -> list[_Story]:
-    """The listed articles grouped by story, best covered first.
-
-    Two listed articles are one story when classify gave them the same story id or their
-    cleaned headlines match (``story_key``): in ``stories = "list"`` mode the same wire story
-    is listed once per outlet.
-    """
-    by_key: dict[str, _Story] = {}
-    ordered: list[_Story] = []
-    for position, listed in enumerate(classified.articles):
-        keys = (f"story:{listed.story}", f"title:{story_key(bullet_text(listed))}")
-        story = next((by_key[key] for key in keys if key in by_key), None)
-        if story is None:
-            story = _Story([], set(), set(), listed.article.published, position, [])
-            ordered.append(story)
-        for key in keys:
-            by_key.setdefault(key, story)
-        story.reports.append(listed)
-        if classified.counts(listed):
-            story.counted.append(listed)
-        story.perspectives |= {p for p in listed.covered_by if p != OTHER}
-        reports: list[ListedArticle | RelatedReport] = [listed, *listed.related]
-        story.perspectives |= {r.perspective for r in reports
-                               if r.perspective and classified.counts(r)}
-        story.outlets |= {listed.article.source, *(r.source for r in listed.related)}
-        story.newest = max(story.newest, listed.article.published)
-    return sorted(ordered, key=_Story.rank)
-
-
-def extractive_highlights(classified: Classified, count: int) -> Highlights:
-    """Overall: the stories most perspectives and outlets covered, turn about between
-    perspectives among equally covered ones, the other countries' after the sides'. Per
-    perspective: its own best-covered stories, those its verified outlets reported first."""
-    ranked = stories(classified)
+def extractive_highlights(classified: Classified, count: int,
+                          language: str = "en") -> Highlights:
+    """Overall: the most widely reported events, turn about between the sides among equally
+    reported ones, the other countries' after the sides'. Per perspective: its own events,
+    those its verified outlets reported first. ``language``: the topic's (ISO 639-1)."""
+    ranked = events(classified)
+    names = {info.id: info.name for info in classified.perspectives}
     perspectives = {}
     for info in classified.perspectives:
-        mine = [s for s in ranked if any(r.perspective == info.id for r in s.reports)]
+        mine = [e for e in ranked if any(listed.perspective == info.id for listed in e.listed)]
         # Stable: under "feed" attribution every report counts and the order is the rank's.
-        mine.sort(key=lambda s: not any(r.perspective == info.id for r in s.counted))
-        perspectives[info.id] = tuple(_bullet(story, info.id) for story in mine[:count])
-    return Highlights(overall=tuple(_bullet(s, None) for s in _balanced(ranked, count)),
+        mine.sort(key=lambda e: not any(r.listed is not None and r.perspective == info.id
+                                        and r.counted for r in e.reports))
+        bullets = (_bullet(e, info.id, language, names) for e in mine)
+        perspectives[info.id] = tuple(b for b in bullets if b is not None)[:count]
+    fit = [e for e in ranked if _voice(e, None, language) is not None]
+    overall = tuple(_bullet(e, None, language, names) for e in _balanced(fit, count))
+    return Highlights(overall=tuple(b for b in overall if b is not None),
                       perspectives=perspectives)
 
 
-def _balanced(ranked: list[_Story], count: int) -> list[_Story]:
-    """The best ``count`` stories, where among stories that as many perspectives covered the
-    one from the perspective with fewest bullets so far goes first: the overall section of a
-    "US vs China" digest should not read as one side's news only, nor open with a story only
-    a third country's outlets reported."""
-    chosen: list[_Story] = []
+def _balanced(ranked: list[Event], count: int) -> list[Event]:
+    """The best ``count`` events, where among equally reported events the one from the
+    perspective with fewest bullets so far goes first: the overall section of a "US vs China"
+    digest should not read as one side's news only."""
+    chosen: list[Event] = []
     used: Counter[str] = Counter()
     remaining = list(ranked)
     while remaining and len(chosen) < count:
-        tier_of = remaining[0].rank()[:2]
-        tier = [story for story in remaining if story.rank()[:2] == tier_of]
-        pick = min(tier, key=lambda story: (used[story.reports[0].perspective], story.rank()))
+        tier_of = remaining[0].rank()[:3]
+        tier = [event for event in remaining if event.rank()[:3] == tier_of]
+        pick = min(tier, key=lambda event: (used[event.listed[0].perspective], event.rank()))
         remaining.remove(pick)
         chosen.append(pick)
-        used[pick.reports[0].perspective] += 1
+        used[pick.listed[0].perspective] += 1
     return chosen
 
 
-def _bullet(story: _Story, perspective: str | None) -> Bullet:
-    """The story's bullet in a section: its first report there gives the text (a counted one
-    when there is one: a side's own outlet rather than one its search found), and it cites
-    every report of the story listed there (all of them in the overall section)."""
-    reports = [r for r in story.reports if perspective is None or r.perspective == perspective]
-    voice = next((r for r in story.counted if r in reports), reports[0])
-    return Bullet(text=bullet_text(voice),
-                  sources=tuple(dict.fromkeys(r.article.id for r in reports)))
+def _voice(event: Event, perspective: str | None, language: str) -> Report | None:
+    """The report whose headline the event's bullet in a section shows (module docstring);
+    in a side's section, one of that side's outlets."""
+    pool = [(position, r) for position, r in enumerate(event.reports) if not r.unfit
+            and (perspective is None or r.perspective == perspective)]
+    if not pool:
+        return None
+    return min(pool, key=lambda item: (
+        _language_rank(item[1].language, language), item[1].perspective == OTHER,
+        not item[1].counted, item[1].listed is None, item[0]))[1]
+
+
+def _language_rank(report: str, topic: str) -> int:
+    """The topic's language first. A headline whose language is unknown ("Estados Unidos
+    retoma lazos con Venezuela": "con" is Italian too) is no likelier to be in it than one
+    known to be in another: it does not outrank a side's own report."""
+    return 0 if report == topic else 1
+
+
+def _bullet(event: Event, perspective: str | None, language: str,
+            names: dict[str, str]) -> Bullet | None:
+    voice = _voice(event, perspective, language)
+    if voice is None:
+        return None
+    text = as_sentence(voice.title)
+    if voice.language and voice.language != language:
+        text = f"(in {language_name(voice.language)}) {text}"
+    if perspective is None and len(event.sides) >= 2:
+        text = f"{reported_by([names[side] for side in event.sides])}: {text}"
+    cited = [listed for listed in event.listed
+             if perspective is None or listed.perspective == perspective]
+    return Bullet(text=text, sources=tuple(dict.fromkeys(c.article.id for c in cited)))
+
+
+def reported_by(sides: list[str]) -> str:
+    """"Reported by both United States and China"; three sides or more are listed."""
+    if len(sides) == 2:
+        return f"Reported by both {sides[0]} and {sides[1]}"
+    return f"Reported by {', '.join(sides[:-1])} and {sides[-1]}"

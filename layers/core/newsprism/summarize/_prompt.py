@@ -1,17 +1,25 @@
-"""What a model is asked for a digest's highlights, and the JSON it must answer (issue 6).
+"""What a model is asked for a digest's highlights, and the JSON it must answer (issues 6, 20).
 
-The articles go to the model grouped by perspective and numbered as the digest's source list
-numbers them ([1] is the first source): small numbers are copied back far more reliably than
-16-digit ids, and ``validate.parse_answer`` maps them back to article ids. The earlier
-system asked for neutral highlights, conflicts between perspectives stated explicitly, and
-English output; those asks stay, and every highlight must now cite its articles.
+The articles go to the model numbered as the digest's source list numbers them ([1] is the
+first source): small numbers are copied back far more reliably than 16-digit ids, and
+``validate.parse_answer`` maps them back to article ids. The earlier system asked for neutral
+highlights, conflicts between perspectives stated explicitly, and English output; those asks
+stay (in the topic's language, ``settings.language``), and every highlight must cite its
+articles.
 
-Each article comes with its outlet and, when the registry knows it, the outlet's country
-(issue 19). Under ``attribution = "source"`` the model is also told which countries each
-perspective stands for, which outlets only a side's search vouches for, and that the other
-countries' outlets are listed apart and are no side's view: shown an Indian headline under
-'Perspective "us"', a model writes "the US says". Under "feed" attribution a perspective is
-only a feed's, and the request stays the earlier system's.
+They come grouped by event (``_events``), the most widely reported first (issue 20): under
+each event, each perspective's reports, then the other countries' ones, each with its outlet
+and, when the registry knows it, the outlet's country. The listed reports carry their
+numbers; the other outlets' reports of the event (``related``) are shown for what they say,
+without a number: only listed articles can be cited. For an event more than one perspective
+reported, the model is asked where their accounts differ (framing, emphasis, facts), citing
+an article of each: grouped by perspective alone, the two sides' reports of one event sat
+twenty lines apart and the model summarized each side's without comparing them.
+
+Under ``attribution = "source"`` the model is also told which countries each perspective
+stands for, which outlets only a side's search vouches for, and that the other countries'
+outlets are no side's view: shown an Indian headline under a side, a model writes "the US
+says" (issue 19). Under "feed" attribution a perspective is only a feed's.
 
 Headlines are feed text, that is hostile input: the prompt says the list is data, and
 whatever the model makes of it is validated before anything is published.
@@ -21,29 +29,30 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from newsprism.documents import OTHER, Classified, ListedArticle, PerspectiveInfo
+from newsprism.llm import Prompt
 from newsprism.outlets import country_name
+from newsprism.summarize._events import Event, Report, events
+from newsprism.summarize._language import language_name
+from newsprism.text import story_key
 
 MAX_BULLET_CHARS = 400  # a highlight is one sentence; the seed's longest is 131 characters
 _MAX_FIELD_CHARS = 300  # a title or description longer than this is cut for the prompt
+_MAX_RELATED = 5  # other outlets' reports shown per event and perspective: a wire story can
+# be reprinted by dozens, and their headlines say the same
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 OTHER_GROUP = "Other countries"
 # Where the outlet's country would be, for an outlet classify could not place (unknown to the
 # registry, or an aggregator): it is listed under the side whose search found it.
 UNVERIFIED = "country unknown: found by this side's search, not necessarily this side's view"
+STRAY_GROUP = "Other articles"  # listed under a perspective the configuration no longer has
 
 
-@dataclass(frozen=True)
-class Prompt:
-    system: str
-    user: str
-
-
-def build_prompt(classified: Classified, count: int) -> Prompt:
-    """The system and user messages asking for ``count`` highlights per section at most."""
+def build_prompt(classified: Classified, count: int, language: str = "en") -> Prompt:
+    """The system and user messages asking for ``count`` highlights per section at most, in
+    ``language`` (ISO 639-1)."""
     by_source = classified.attribution == "source"
     ids = [p.id for p in classified.perspectives]
     names = ", ".join(f'"{p.id}" ({_perspective(p, by_source)})' for p in classified.perspectives)
@@ -52,8 +61,9 @@ def build_prompt(classified: Classified, count: int) -> Prompt:
     intro = (f'You write the highlights of a daily news digest on '
              f'"{_clean(classified.topic_name)}". The digest shows how the news outlets of each '
              f"perspective report the topic; the perspectives are {names}.")
-    overall = (f'"overall": 1 to {count} highlights on the most important stories across all '
-               "perspectives, favouring stories that several perspectives covered.")
+    overall = (f'"overall": 1 to {count} highlights on the most important events across all '
+               "perspectives, one highlight per event at most, favouring events that several "
+               "perspectives covered.")
     sides = (f'"perspectives": for each perspective id, 1 to {count} highlights on what that '
              "perspective's outlets report, citing only articles listed under that "
              "perspective. A perspective with no articles gets an empty list.")
@@ -68,7 +78,7 @@ def build_prompt(classified: Classified, count: int) -> Prompt:
                        "outlet reports, not what the perspective it is listed under thinks."]
         overall += (f' Articles of "{OTHER_GROUP}" may be cited here, as their own country\'s '
                     "reports, never as a perspective's view; lead with the perspectives' "
-                    "stories.")
+                    "events.")
         sides = sides.replace("perspective's outlets", "perspective's own outlets")
         sides += f' "{OTHER_GROUP}" is not a perspective: never cite its articles there.'
         unverified = [f'An outlet marked "{UNVERIFIED}" may be from anywhere: name the outlet '
@@ -81,7 +91,14 @@ def build_prompt(classified: Classified, count: int) -> Prompt:
         "Where perspectives report the same matter differently or contradict each other, state "
         'the conflict explicitly (for example: "Chinese outlets say ..., while US outlets say '
         '...").',
-        "Write in English, whatever the language of the articles.",
+        "The articles are grouped by event, the most widely reported first, and within an "
+        "event by perspective. For an event more than one perspective reported, say where "
+        "their accounts differ (framing, emphasis, facts) and cite a numbered article of "
+        "each of those perspectives where the event has one.",
+        'Reports marked "-" and those "also reported by" are other outlets\' reports of the '
+        "same event: use them to compare the accounts, but they have no number and cannot be "
+        "cited.",
+        f"Write in {language_name(language)}, whatever the language of the articles.",
         f"Each highlight is one plain-text sentence of at most {MAX_BULLET_CHARS} characters, "
         "without Markdown.",
         'Each highlight cites, in "sources", the numbers of the articles it rests on (at least '
@@ -93,7 +110,7 @@ def build_prompt(classified: Classified, count: int) -> Prompt:
     ]
     system = "\n".join([intro, "", "Rules:", *(f"- {rule}" for rule in rules), "",
                         "Answer with one JSON object and nothing else, in this shape:", example])
-    return Prompt(system=system, user=_article_list(classified, by_source))
+    return Prompt(system=system, user=_event_list(classified, by_source))
 
 
 def retry_prompt(prompt: Prompt, error: str) -> Prompt:
@@ -139,53 +156,106 @@ def _no_side(classified: Classified) -> str:
     return "neither side" if len(classified.perspectives) == 2 else "no side"
 
 
-def _article_list(classified: Classified, by_source: bool) -> str:
-    numbered = list(enumerate(classified.articles, 1))
+def number_ranges(numbers: list[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
+
+
+def _event_list(classified: Classified, by_source: bool) -> str:
+    number = {listed.article.id: n for n, listed in enumerate(classified.articles, 1)}
     window = (f"{classified.window_start:%Y-%m-%d %H:%M} to "
               f"{classified.generated_at:%Y-%m-%d %H:%M} UTC")
-    lines = [f"Digest of {classified.date}: {len(numbered)} articles published {window}."]
-
-    def group(heading: str, members: list[tuple[int, ListedArticle]]) -> None:
-        lines.extend(["", heading, *(_article_line(n, listed, by_source)
-                                     for n, listed in members)])
-
-    for perspective in classified.perspectives:
-        mine = [(n, listed) for n, listed in numbered if listed.perspective == perspective.id]
-        group(f'Perspective "{perspective.id}" ({_perspective(perspective, by_source)}): '
-              f"{len(mine)} articles", mine)
-    others = [(n, listed) for n, listed in numbered if listed.perspective == OTHER]
-    if others:
-        group(f"{OTHER_GROUP}: outlets from countries {_no_side(classified)} claims, for "
-              f'"overall" only: {len(others)} articles', others)
+    ranked = events(classified)
+    lines = [f"Digest of {classified.date}: {len(number)} articles published {window}, "
+             f"{len(ranked)} events.", ""]
     known = {p.id for p in classified.perspectives} | {OTHER}
-    stray = [(n, listed) for n, listed in numbered if listed.perspective not in known]
-    if stray:  # not in the configuration any more: still listed, so still citable overall
-        group("Other articles:", stray)
+
+    def place(perspective: str) -> str:
+        return perspective if perspective in known else ""
+
+    # (place, heading of the digest's groups, heading inside an event)
+    groups = [(p.id, f'Perspective "{p.id}" ({_perspective(p, by_source)})',
+               f'"{p.id}" ({_clean(p.name)})') for p in classified.perspectives]
+    groups += [(OTHER, f"{OTHER_GROUP}: outlets from countries {_no_side(classified)} claims, "
+                       'for "overall" only', OTHER_GROUP),
+               ("", f'{STRAY_GROUP}, for "overall" only', STRAY_GROUP)]
+    for where, heading, _ in groups:
+        numbers = [n for n, listed in enumerate(classified.articles, 1)
+                   if place(listed.perspective) == where]
+        if numbers:
+            lines.append(f"{heading}: articles {number_ranges(numbers)}")
+        elif where not in ("", OTHER):
+            lines.append(f"{heading}: no articles")
+    for k, event in enumerate(ranked, 1):
+        lines.extend(["", _event_heading(k, event)])
+        for where, _, short in groups:
+            mine = [r for r in event.reports if place(r.perspective) == where]
+            if not mine:
+                continue
+            lines.append(f"  {short}:")
+            lines.extend(_listed_line(number[r.id], listed, r, by_source)
+                         for r in mine if (listed := r.listed) is not None)
+            lines.extend(_related_lines([r for r in mine if r.listed is None], event, by_source))
     return "\n".join(lines)
 
 
-def _article_line(number: int, listed: ListedArticle, by_source: bool) -> str:
+def _event_heading(k: int, event: Event) -> str:
+    outlets = len({r.source.strip().casefold() for r in event.reports})
+    reach = f"{outlets} outlet{'s' if outlets != 1 else ''}"
+    if not event.sides:
+        return f"Event {k} (no perspective's own outlets; {reach}):"
+    sides = " and ".join(f'"{side}"' for side in event.sides)
+    return f"Event {k} (reported by {sides}; {reach}):"
+
+
+def _outlet(report: Report, by_source: bool) -> str:
+    outlet = _clean(report.source)
+    if report.outlet_country:
+        return f"{outlet}, {country_name(report.outlet_country)}"
+    if by_source and not report.evidence and report.perspective != OTHER:
+        return f"{outlet}, {UNVERIFIED}"
+    return outlet
+
+
+def _listed_line(n: int, listed: ListedArticle, report: Report, by_source: bool) -> str:
     article = listed.article
-    outlet = _clean(article.source)
-    if listed.outlet_country:
-        outlet += f", {country_name(listed.outlet_country)}"
-    elif by_source and not listed.verified:
-        outlet += f", {UNVERIFIED}"
-    line = f"[{number}] {_clean(article.title)} ({outlet}, {article.published:%Y-%m-%d %H:%M})"
+    line = (f"    [{n}] {_clean(article.title)} "
+            f"({_outlet(report, by_source)}, {article.published:%Y-%m-%d %H:%M})")
     summary = _clean(article.summary)
     # Google News descriptions repeat the title and the outlet: only a real one is worth tokens.
     if summary and _clean(article.title).casefold() not in summary.casefold():
-        line += f"\n    {summary}"
-    # Who else reported it, and from where: a claim is its outlet's country's, not the side's.
-    countries: dict[str, str | None] = {}
-    for report in listed.related:
-        if report.source != article.source:
-            countries[report.source] = countries.get(report.source) or report.outlet_country
-    if countries:
-        line += "\n    also reported by: " + _clean(", ".join(
-            f"{source} ({country_name(code)})" if code else source
-            for source, code in sorted(countries.items())))
+        line += f"\n        {summary}"
     return line
+
+
+def _related_lines(related: list[Report], event: Event, by_source: bool) -> list[str]:
+    """Other outlets' reports: a headline not shown yet on a line of its own (at most
+    ``_MAX_RELATED``), the copies of one shown named on one line, with their countries."""
+    shown = {story_key(r.title) for r in event.reports if r.listed is not None}
+    outlets = {r.source for r in event.reports if r.listed is not None}
+    lines: list[str] = []
+    copies: dict[str, str | None] = {}
+    for report in related:
+        key = story_key(report.title)
+        if report.source in outlets and key in shown:
+            continue  # the listed outlet's own copy (another URL of the same report)
+        if key in shown or len(lines) == _MAX_RELATED:
+            if report.source not in copies or report.outlet_country:
+                copies[report.source] = report.outlet_country
+            continue
+        shown.add(key)
+        lines.append(f"    - {_clean(report.title)} ({_outlet(report, by_source)})")
+    if copies:
+        lines.append("    also reported by: " + _clean(", ".join(
+            f"{source} ({country_name(code)})" if code else source
+            for source, code in sorted(copies.items()))))
+    return lines
 
 
 def _clean(text: str) -> str:

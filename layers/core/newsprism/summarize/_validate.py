@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from newsprism.documents import OTHER, Bullet, Classified, Highlights, ListedArticle
-from newsprism.summarize._prompt import MAX_BULLET_CHARS
+from newsprism.summarize._prompt import MAX_BULLET_CHARS, number_ranges
 
 # JSON's "\ud83d" without its pair decodes to a lone surrogate (issue 9).
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -116,7 +116,7 @@ def _bullet(value: Any, path: str, citable: dict[int, ListedArticle],
                      "may cite" if listed[number].perspective == OTHER
                      else "is listed under another perspective")
             raise InvalidAnswer(f"{path}.sources[{i}]: article {number} {where} (this "
-                                f"section may cite {_ranges(sorted(citable))})")
+                                f"section may cite {number_ranges(sorted(citable))})")
         ids.append(citable[number].article.id)
     return Bullet(text=text, sources=tuple(dict.fromkeys(ids)))
 
@@ -128,17 +128,6 @@ def _number(value: Any) -> int | None:
     if isinstance(value, str) and re.fullmatch(r"\[?\d{1,6}\]?", value.strip()):
         return int(value.strip().strip("[]"))
     return None
-
-
-def _ranges(numbers: list[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
-    spans: list[list[int]] = []
-    for number in numbers:
-        if spans and number == spans[-1][1] + 1:
-            spans[-1][1] = number
-        else:
-            spans.append([number, number])
-    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
 
 
 def _kind(value: Any) -> str:

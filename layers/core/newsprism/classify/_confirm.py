@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsprism.config import Config
-from newsprism.llm import Completion, ModelClient, ModelError, Prompt
+from newsprism.llm import Completion, ModelClient, ModelError, Prompt, answer_json
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ Pair = tuple[str, str]  # the two reports' texts, "title — summary"
 # costs tokens (and a feed could send megabytes).
 MAX_TEXT_CHARS = 400
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
-_FENCE = re.compile(r"^```[A-Za-z]*\s*\n?(.*?)\n?\s*```$", re.DOTALL)
 
 SYSTEM = "\n".join([
     "You decide, for pairs of news reports, whether the two reports of a pair are about the "
@@ -182,17 +181,10 @@ def retry_prompt(prompt: Prompt, error: str) -> Prompt:
 def parse_answers(text: str, count: int) -> list[bool | None]:
     """The ``count`` answers of a model's text: a JSON array (in a Markdown code fence, or
     as ``{"answers": [...]}``, too) of true, false and null."""
-    stripped = text.strip()
-    if not stripped:
-        raise InvalidAnswer("the answer is empty")
-    fenced = _FENCE.match(stripped)
-    if fenced:
-        stripped = fenced.group(1).strip()
     try:
-        document = json.loads(stripped)
-    except json.JSONDecodeError as exc:
-        raise InvalidAnswer(f"not valid JSON ({exc.msg} at line {exc.lineno} column "
-                            f"{exc.colno})") from None
+        document = answer_json(text)
+    except ValueError as exc:
+        raise InvalidAnswer(str(exc)) from None
     if isinstance(document, dict) and list(document) == ["answers"]:
         document = document["answers"]
     if not isinstance(document, list):

@@ -22,6 +22,7 @@ from newsprism.llm._client import (
     Prompt,
     Retryable,
     Sleep,
+    answer_json,
     one_line,
     with_backoff,
 )
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BACKOFF", "MAX_RETRY_AFTER", "BedrockClient", "Completion", "ModelClient", "ModelError",
-    "OpenAIClient", "Prompt", "Retryable", "Sleep", "one_line", "runtime_client",
+    "OpenAIClient", "Prompt", "Retryable", "Sleep", "answer_json", "one_line", "runtime_client",
     "ssm_parameter", "with_backoff",
 ]
 

@@ -9,10 +9,12 @@ falls back to extractive highlights, classify to its offline grouping.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 # Waits between attempts when the service says "slow down" (throttling, 429, 503): four
 # attempts in all, seven seconds of waiting at most, well inside a stage function's timeout.
@@ -82,3 +84,22 @@ def one_line(text: str, limit: int = 200) -> str:
     """A service's error message as one bounded line, for a note or a log."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Models often wrap JSON in a Markdown code fence even when told not to.
+_FENCE = re.compile(r"^```[A-Za-z]*\s*\n?(.*?)\n?\s*```$", re.DOTALL)
+
+
+def answer_json(text: str) -> Any:
+    """The JSON document of a model's answer, a code fence around it allowed; ValueError with
+    a one-line reason the model can be told when there is none."""
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("the answer is empty")
+    if fenced := _FENCE.match(stripped):
+        stripped = fenced.group(1).strip()
+    try:
+        return json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno} column "
+                         f"{exc.colno})") from None

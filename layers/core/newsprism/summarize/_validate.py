@@ -17,11 +17,11 @@ import re
 from typing import Any
 
 from newsprism.documents import OTHER, Bullet, Classified, Highlights, ListedArticle
+from newsprism.llm import answer_json
 from newsprism.summarize._prompt import MAX_BULLET_CHARS, number_ranges
 
 # JSON's "\ud83d" without its pair decodes to a lone surrogate (issue 9).
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_FENCE = re.compile(r"^```[A-Za-z]*\s*\n?(.*?)\n?\s*```$", re.DOTALL)
 
 
 class InvalidAnswer(ValueError):
@@ -56,17 +56,10 @@ def parse_answer(text: str, classified: Classified, count: int) -> Highlights:
 
 
 def _json(text: str) -> Any:
-    stripped = text.strip()
-    if not stripped:
-        raise InvalidAnswer("the answer is empty")
-    fenced = _FENCE.match(stripped)
-    if fenced:
-        stripped = fenced.group(1).strip()
     try:
-        return json.loads(stripped)
-    except json.JSONDecodeError as exc:
-        raise InvalidAnswer(f"not valid JSON ({exc.msg} at line {exc.lineno} column "
-                            f"{exc.colno})") from None
+        return answer_json(text)
+    except ValueError as exc:
+        raise InvalidAnswer(str(exc)) from None
 
 
 def _section(value: Any, path: str, citable: dict[int, ListedArticle],

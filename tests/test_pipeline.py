@@ -95,6 +95,13 @@ def test_demo_runs_the_real_fetch_path_and_reports_where_the_digest_is(
     stored = json.loads((tmp_path / ".newsprism/data/classified/us-china/2026-02-12.json").read_text())
     scmp = [a for a in stored["articles"] if a["source"] == "South China Morning Post"]
     assert scmp and all(a["perspective"] == "china" for a in scmp)
+    # The demo's earlier day, 2026-01-01: one event both sides' own outlets reported, shown
+    # once with each side's headline, and one event several US outlets alone reported.
+    page = (site / "us-china" / "2026-01-01" / "index.html").read_text()
+    assert "How each side reported it" in page
+    assert "Xi says reunification of China and Taiwan" in page  # Washington Examiner
+    assert "In New Year’s speech, Xi urges growth" in page  # South China Morning Post
+    assert "1 event with several outlets" in page
 
 
 def test_cli_config_errors_are_one_line_exit_2_and_write_nothing(

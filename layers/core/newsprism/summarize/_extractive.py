@@ -14,8 +14,9 @@ machine-translated. No fit report: the event gets no bullet, though it stays lis
 
 An overall bullet of an event two sides or more covered says so ("Reported by both United
 States and China: ..."); it cites the event's listed reports, each side's among them. A
-side's section takes its verified outlets' events first (issue 19). Under "feed" attribution
-every report counts and nothing is listed apart.
+side's section speaks only through its counted outlets, verified ones under "source"
+attribution (issue 19). Under "feed" attribution every report counts and nothing is listed
+apart.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def bullet_text(listed: ListedArticle) -> str:
 def extractive_highlights(classified: Classified, count: int,
                           language: str = "en") -> Highlights:
     """Overall: the most widely reported events, turn about between the sides among equally
-    reported ones, the other countries' after the sides'. Per perspective: its own events,
-    those its verified outlets reported first. ``language``: the topic's (ISO 639-1)."""
+    reported ones, the other countries' after the sides'. Per perspective: the events its
+    counted outlets reported, in their words. ``language``: the topic's (ISO 639-1)."""
     ranked = events(classified)
     names = {info.id: info.name for info in classified.perspectives}
     perspectives = {}
@@ -75,9 +76,10 @@ def _balanced(ranked: list[Event], count: int) -> list[Event]:
 
 def _voice(event: Event, perspective: str | None, language: str) -> Report | None:
     """The report whose headline the event's bullet in a section shows (module docstring);
-    in a side's section, one of that side's outlets."""
+    in a side's section, one of that side's counted outlets: a side's highlights must not
+    speak with a voice the registry cannot place in that side's countries."""
     pool = [(position, r) for position, r in enumerate(event.reports) if not r.unfit
-            and (perspective is None or r.perspective == perspective)]
+            and (perspective is None or (r.perspective == perspective and r.counted))]
     if not pool:
         return None
     return min(pool, key=lambda item: (

@@ -14,10 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
-from botocore.stub import ANY, Stubber
+from botocore.stub import ANY
 
 from newsprism import classify
 from newsprism.classify._confirm import (
@@ -33,6 +32,8 @@ from newsprism.llm import BACKOFF, BedrockClient, Completion, OpenAIClient, Prom
 from newsprism.store import FileStore
 from tests.classify.test_classify import NOW, TOPIC, article, store_run
 from tests.classify.test_classify import config as classify_config
+from tests.summarize.test_bedrock import Bedrock as SummarizerBedrock
+from tests.summarize.test_bedrock import converse_response
 
 MODEL = "amazon.nova-lite-v1:0"
 SETTINGS = MatcherSettings(model=MODEL, region="us-east-1")
@@ -46,35 +47,14 @@ PAIRS = [
 
 
 def converse(text: str, *, stop: str = "end_turn") -> dict[str, Any]:
-    return {"output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-            "stopReason": stop, "usage": {"inputTokens": 400, "outputTokens": 12,
-                                          "totalTokens": 412},
-            "metrics": {"latencyMs": 300}}
+    return converse_response(text, input_tokens=400, output_tokens=12, stop=stop)
 
 
-class Bedrock:
-    """A bedrock-runtime client behind a Stubber, recording the requests and the waits."""
+class Bedrock(SummarizerBedrock):
+    """The summarizer tests' stubbed Bedrock, asked for the matcher's confirmation."""
 
-    def __init__(self) -> None:
-        self.client = boto3.client("bedrock-runtime", region_name="us-east-1",
-                                   aws_access_key_id="testing", aws_secret_access_key="testing")
-        self.stubber = Stubber(self.client)
-        self.requests: list[dict[str, Any]] = []
-        self.sleeps: list[float] = []
-        self.client.meta.events.register("provide-client-params.bedrock-runtime.Converse",
-                                         lambda params, **_: self.requests.append(params))
-
-    def answers(self, *texts: str, stop: str = "end_turn") -> Bedrock:
-        for text in texts:
-            self.stubber.add_response("converse", converse(text, stop=stop))
-        return self
-
-    def error(self, code: str, times: int = 1) -> Bedrock:
-        for _ in range(times):
-            self.stubber.add_client_error("converse", service_error_code=code,
-                                          service_message=f"{code} happened",
-                                          http_status_code=429)
-        return self
+    def error(self, code: str, times: int = 1, status: int = 429) -> Bedrock:
+        return super().error(code, times, status)
 
     def confirm(self, max_pairs: int = 60) -> ModelConfirm:
         self.stubber.activate()
@@ -82,7 +62,7 @@ class Bedrock:
         return ModelConfirm(client, max_pairs)
 
     def users(self) -> list[str]:
-        return [r["messages"][0]["content"][0]["text"] for r in self.requests]
+        return self.user_prompts()
 
 
 def test_one_request_asks_every_pair_and_maps_the_answers() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Self
 
 import boto3
 import pytest
@@ -55,12 +55,12 @@ class Bedrock:
     def _record(self, params: dict[str, Any], **_: Any) -> None:
         self.requests.append(params)
 
-    def answers(self, *texts: str, **usage: Any) -> Bedrock:
+    def answers(self, *texts: str, **usage: Any) -> Self:
         for text in texts:
             self.stubber.add_response("converse", converse_response(text, **usage))
         return self
 
-    def error(self, code: str, times: int = 1, status: int = 400) -> Bedrock:
+    def error(self, code: str, times: int = 1, status: int = 400) -> Self:
         for _ in range(times):
             self.stubber.add_client_error("converse", service_error_code=code,
                                           service_message=f"{code} happened",

@@ -18,13 +18,20 @@ help:
 	@echo "make demo   - install, run the whole pipeline offline on bundled sample feeds"
 	@echo "make test   - ruff, mypy, cfn-lint, checkov, sam validate, sam build and pytest"
 	@echo "make serve  - serve the site in .newsprism/site on http://127.0.0.1:8000/"
-	@echo "make local-aws - a moto server (S3, SQS) on http://127.0.0.1:5000 for the handlers"
+	@echo "make local-aws - the template's stack on a moto server (S3, SQS, EventBridge), :5000"
+
+# The first `make demo` is often a newcomer's first command: pip shows what it downloads and
+# how far it is, rather than minutes of silence. Every other target installs quietly.
+PIP_QUIET := --quiet
+demo: PIP_QUIET :=
 
 $(STAMP): pyproject.toml layers/core/requirements.txt
 	@if [ -z "$(PYTHON)" ]; then echo "error: Python 3.12 not found (set PYTHON=/path/to/python3.12)" >&2; exit 1; fi
+	@echo "Creating the virtual environment $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "Installing newsprism and its dependencies into $(VENV) (first run only: a few minutes)"
+	$(BIN)/pip install $(PIP_QUIET) --upgrade pip
+	$(BIN)/pip install $(PIP_QUIET) -e '.[dev]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -97,8 +104,9 @@ sam-validate: $(TOOLS)/sam/.installed-stamp
 sam-build: $(TOOLS)/sam/.installed-stamp
 	PATH="$(dir $(PYTHON)):$$PATH" $(SAM) build
 
-# A moto server standing in for S3 and SQS, with the stack's buckets and queues; it prints
-# the AWS_ENDPOINT_URL etc. that point the handlers or the CLI at it (docs/operations.md).
+# A moto server standing in for S3, SQS and EventBridge, with the buckets, queues and rules of
+# template.yaml; it prints the AWS_ENDPOINT_URL etc. that point the handlers or the CLI at it
+# (docs/operations.md, "Local AWS").
 local-aws: $(STAMP)
 	$(BIN)/python infra/local_aws.py --port 5000
 

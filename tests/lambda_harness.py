@@ -8,6 +8,8 @@ import io
 import json
 import os
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -32,6 +34,15 @@ def _load(stage: str) -> ModuleType:
     ``app.lambda_handler``), so each gets its own module name here."""
     spec = importlib.util.spec_from_file_location(f"newsprism_lambda_{stage}",
                                                   ROOT / "functions" / stage / "app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_infra(name: str) -> ModuleType:
+    """Import ``infra/<name>.py`` (a script directory, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "infra" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -202,3 +213,51 @@ def emitted_dimensions(stdout: str) -> list[dict[str, str]]:
                     found.append({name: blob[name] for name in names})
     return found
 
+
+
+# -- the moto server of `make local-aws` (infra/local_aws.py) -----------------------------
+
+LOCAL_AWS = load_infra("local_aws")
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """A moto server on a free loopback port: its endpoint, until the block ends. Empty at
+    the start: a server shares moto's in-process state with every earlier one, so it is reset
+    (moto's own reset endpoint) on the way in and out."""
+    import urllib.request
+
+    from moto.server import ThreadedMotoServer  # deferred: only the tests that serve need it
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+
+    def reset() -> None:
+        request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    try:
+        reset()
+        yield endpoint
+    finally:
+        try:
+            reset()
+        finally:
+            server.stop()
+
+
+def drain(queue_url: str) -> list[dict[str, Any]]:
+    """Every message waiting in a queue (its attributes too), deleted from it."""
+    import boto3
+
+    sqs = boto3.client("sqs")
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
+                                       AttributeNames=["All"]).get("Messages", []):
+        for message in batch:
+            messages.append(dict(message))
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return messages

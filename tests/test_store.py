@@ -83,3 +83,45 @@ def test_local_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path,
 def test_listing_a_store_that_does_not_exist_yet_is_empty(tmp_path: Path) -> None:
     assert FileStore(tmp_path / "not-yet").list("") == []
     assert FileStore(tmp_path / "not-yet").list("raw/") == []
+
+
+def test_compare_and_swap_writes_only_over_the_version_read(store: Store) -> None:
+    from newsprism.store import current_tag, read_tagged, replace
+
+    key = "manifest/us-china.json"
+    assert read_tagged(store, key) is None
+    assert replace(store, key, b"one", "a-version-that-never-was") is None  # nothing to match
+    first = replace(store, key, b"one", None)  # None: only where there is no object yet
+    assert first is not None and replace(store, key, b"again", None) is None
+    found = read_tagged(store, key)
+    assert found is not None and (found.body, found.tag) == (b"one", first)
+    assert current_tag(store, key) == first
+    second = replace(store, key, b"two", first)
+    assert second is not None and second != first
+    # A writer still holding the first version loses, and the second stays.
+    assert replace(store, key, b"stale", first) is None
+    assert store.read(key) == b"two" and current_tag(store, key) == second
+
+
+def test_racing_compare_and_swap_loses_no_update(tmp_path: Path) -> None:
+    """Eight threads appending to one file document through read, change, replace: all
+    eight appends survive (a plain read-modify-write keeps about one)."""
+    import threading
+
+    from newsprism.render._versioned import update
+
+    store = FileStore(tmp_path / "site")
+    start = threading.Barrier(8)
+
+    def append(n: int) -> None:
+        start.wait()
+        update(store, "counter.txt", lambda old: (old or b"") + b"%d," % n)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(store.read("counter.txt").decode().strip(",").split(",")) == [
+        str(n) for n in range(8)]
+    assert os.listdir(tmp_path / "site") == ["counter.txt"]  # no lock or temporary file left

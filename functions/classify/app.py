@@ -11,10 +11,10 @@ def classify(item: WorkItem, env: Resources) -> Done:
     from newsprism.classify import NothingToList, classify_topic, from_environment  # deferred
     config = from_environment(env.config, env.environ)  # the template's Matcher parameters
     try:
-        classified = classify_topic(config, env.topic(item), env.data, item.now)
+        listed = classify_topic(config, env.topic(item), env.data, item.now)
     except NothingToList as exc:  # the same runs would list nothing again: not retried
         return Done(empty=str(exc))
-    return Done(classified.key, {"Articles": len(classified.articles)})
+    return Done(listed.key, {"Articles": len(listed.articles)}, unchanged=listed.unchanged)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -422,3 +422,89 @@ def test_a_failed_summary_fails_the_invocation_so_lambda_retries_the_event(
     with pytest.raises(ItemsFailed, match=f"us-china/{DATE}: TimeoutError"):
         summarize_app.lambda_handler(sample_event("summarize", bucket=DATA_BUCKET), FakeContext())
     assert emitted_metrics(capsys.readouterr().out)["ItemsFailed"] == 1
+
+
+# -- paid work done once (issue 21) --------------------------------------------------------
+
+SUMMARIZER_MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+
+
+@pytest.fixture
+def bedrock(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[Any]]]:
+    """The summarize function's Bedrock client as it makes it (the template's Summarizer
+    parameters), stubbed: its Stubber and the Converse requests it was asked to send."""
+    from botocore.stub import Stubber
+
+    from newsprism.config import SummarizerSettings
+    from newsprism.llm import runtime_client
+
+    monkeypatch.setenv("NEWSPRISM_SUMMARIZER", "bedrock")
+    monkeypatch.setenv("NEWSPRISM_SUMMARIZER_MODEL", SUMMARIZER_MODEL)
+    runtime_client.cache_clear()
+    client = runtime_client("", SummarizerSettings().timeout)
+    requests: list[Any] = []
+    client.meta.events.register("provide-client-params.bedrock-runtime.Converse",
+                                lambda params, **_: requests.append(params))
+    stubber = Stubber(client)
+    stubber.activate()
+    yield stubber, requests
+    runtime_client.cache_clear()
+
+
+def converse(answer: dict[str, Any]) -> dict[str, Any]:
+    return {"output": {"message": {"role": "assistant", "content": [{"text": json.dumps(answer)}]}},
+            "stopReason": "end_turn", "metrics": {"latencyMs": 900},
+            "usage": {"inputTokens": 900, "outputTokens": 120, "totalTokens": 1020}}
+
+
+def versions(s3: Any, key: str) -> list[str]:
+    """Every version of ``key``: one per write, each an "Object Created" event."""
+    listing = s3.list_object_versions(Bucket=DATA_BUCKET, Prefix=key)
+    return [v["VersionId"] for v in listing.get("Versions", []) if v["Key"] == key]
+
+
+def test_a_redelivered_classify_makes_no_second_model_call_and_no_render(
+        aws: Any, feeds: list[str], bedrock: tuple[Any, list[Any]], logs: LogCapture) -> None:
+    stubber, requests = bedrock
+    aws.put_bucket_versioning(Bucket=DATA_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    classified, digest = f"classified/us-china/{DATE}.json", f"digests/us-china/{DATE}.json"
+    delivered: dict[str, set[str]] = {classified: set(), digest: set()}
+    renders = 0
+
+    def created(key: str) -> int:
+        """The writes of ``key`` not yet delivered as events to the next stage."""
+        fresh = set(versions(aws, key)) - delivered[key]
+        delivered[key] |= fresh
+        return len(fresh)
+
+    fetch_app.lambda_handler(sample_event("fetch"), FakeContext())
+    summarize_event = sample_event("summarize", bucket=DATA_BUCKET)
+    for delivery in (1, 2):  # SQS delivers at least once: the same message, twice
+        assert classify_app.lambda_handler(sample_event("classify"), FakeContext()) == NO_FAILURES
+        if delivery == 1:  # the model's one answer, citing the first article of each side
+            sides = [a["perspective"] for a in json.loads(
+                aws.get_object(Bucket=DATA_BUCKET, Key=classified)["Body"].read())["articles"]]
+            us, china = sides.index("us") + 1, sides.index("china") + 1
+            stubber.add_response("converse", converse({
+                "overall": [{"text": "Both sides report on trade.", "sources": [us, china]}],
+                "perspectives": {"us": [{"text": "US outlets report.", "sources": [us]}],
+                                 "china": [{"text": "China's outlets report.",
+                                            "sources": [china]}]}}))
+        for _ in range(created(classified)):  # S3 -> EventBridge -> summarize, per write
+            summarize_app.lambda_handler(summarize_event, FakeContext())
+        for _ in range(created(digest)):  # S3 -> EventBridge -> the render queue, per write
+            assert render_app.lambda_handler(sample_event("render", bucket=DATA_BUCKET),
+                                             FakeContext()) == NO_FAILURES
+            renders += 1
+    assert len(requests) == 1 and renders == 1  # the second delivery started nothing
+    # EventBridge delivers at least once too: the same summarize event again.
+    [item] = summarize_app.lambda_handler(summarize_event, FakeContext())["items"]
+    assert item["status"] == "ok" and created(digest) == 0 and len(requests) == 1
+
+    assert len(versions(aws, classified)) == len(versions(aws, digest)) == 1
+    stored = json.loads(aws.get_object(Bucket=DATA_BUCKET, Key=digest)["Body"].read())
+    assert (stored["summarizer"], stored["model"]) == ("bedrock", SUMMARIZER_MODEL)
+    ok = [(line["message"], line["unchanged"]) for line in logs.lines()
+          if line["message"] in ("classify: ok", "summarize: ok")]
+    assert ok == [("classify: ok", False), ("summarize: ok", False), ("classify: ok", True),
+                  ("summarize: ok", True)]

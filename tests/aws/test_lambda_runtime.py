@@ -4,6 +4,7 @@ the per-topic fan-out to SQS, and the tracer switch."""
 from __future__ import annotations
 
 import json
+import logging
 import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,9 +13,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from newsprism.aws import _fanout as fanout
+from newsprism.aws import _runtime as runtime
 from newsprism.aws._events import TopicMessage
 from newsprism.aws._observability import NoTracer, XRayTracer, powertools, tracing_disabled
 from newsprism.aws._runtime import data_store, load_runtime_config
@@ -51,8 +54,6 @@ def test_an_s3_key_ending_in_json_is_read_as_json(s3: Any) -> None:
 
 
 @pytest.mark.parametrize(("uri", "body", "message"), [
-    (f"s3://{BUCKET}/config/missing.toml", None,
-     f"s3://{BUCKET}/config/missing.toml: no such object"),
     ("s3://no-such-bucket/topics.toml", None, "s3://no-such-bucket/topics.toml: cannot read "
      "(NoSuchBucket)"),
     (f"s3://{BUCKET}/", None, "names no object"),
@@ -68,6 +69,94 @@ def test_a_bad_s3_config_is_one_line_naming_the_object(
         load_runtime_config({"NEWSPRISM_CONFIG": uri})
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_until_a_topics_file_is_uploaded_the_bundled_topics_are_used_with_a_warning(
+        s3: Any, caplog: pytest.LogCaptureFixture) -> None:
+    uri = f"s3://{BUCKET}/topics.toml"  # the template's default TopicsConfigKey
+    with caplog.at_level(logging.WARNING, logger="newsprism.aws"):
+        assert load_runtime_config({"NEWSPRISM_CONFIG": uri}) == load_config(None)
+    [warning] = [r.getMessage() for r in caplog.records if "no topics file" in r.getMessage()]
+    assert uri in warning and "bundled" in warning
+    s3.put_object(Bucket=BUCKET, Key="topics.toml", Body=CONFIG.encode())  # the upload
+    assert [t.id for t in load_runtime_config({"NEWSPRISM_CONFIG": uri}).topics] == ["us-china"]
+
+
+class RefusingStore:
+    """S3 as a role without s3:ListBucket sees it: a read of a missing key is refused (403)."""
+
+    def __init__(self, listed: list[str] | None) -> None:
+        self.listed = listed  # what a listing of the key shows; None: the listing is refused
+
+    def read(self, key: str) -> bytes:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"}}, "GetObject")
+
+    def list(self, prefix: str) -> list[str]:
+        if self.listed is None:
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "ListObjectsV2")
+        return self.listed
+
+
+@pytest.mark.parametrize(("listed", "bundled"), [
+    ([], True), (["topics.toml.bak"], True),  # missing: the bundled topics
+    (["topics.toml"], False),  # there, but unreadable (a KMS key the role may not use)
+    (None, False),  # cannot tell: the read's own error
+])
+def test_a_refused_read_is_a_missing_file_only_when_a_listing_says_so(
+        monkeypatch: pytest.MonkeyPatch, listed: list[str] | None, bundled: bool) -> None:
+    monkeypatch.setattr(runtime, "open_store", lambda uri: RefusingStore(listed))
+    environ = {"NEWSPRISM_CONFIG": f"s3://{BUCKET}/topics.toml"}
+    if bundled:
+        assert load_runtime_config(environ) == load_config(None)
+    else:
+        with pytest.raises(ConfigError, match=r"topics\.toml: cannot read \(AccessDenied\)$"):
+            load_runtime_config(environ)
+
+
+# -- the template's model grants -----------------------------------------------------------
+
+MODELS = """
+[summarizer]
+model = "amazon.nova-lite-v1:0"
+[matcher]
+model = "amazon.nova-micro-v1:0"
+"""
+
+
+def topics_file(tmp_path: Path, settings: str, tables: str = MODELS) -> str:
+    path = tmp_path / "topics.toml"
+    path.write_text(tables + CONFIG.replace("[settings]\n", f"[settings]\n{settings}\n", 1),
+                    encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(("table", "parameter"), [("summarizer", "Summarizer"),
+                                                  ("matcher", "Matcher")])
+def test_bedrock_in_the_topics_file_without_the_grant_fails_at_load_naming_the_parameter(
+        tmp_path: Path, table: str, parameter: str) -> None:
+    config = topics_file(tmp_path, f'{table} = "bedrock"')
+    granted = f"NEWSPRISM_{table.upper()}_GRANTED"
+    with pytest.raises(ConfigError) as raised:
+        load_runtime_config({"NEWSPRISM_CONFIG": config, granted: "none"})
+    message = str(raised.value)
+    assert f'settings.{table} = "bedrock"' in message and f"{parameter}=bedrock" in message
+    assert message.startswith(config) and "\n" not in message
+    # Granted, or overridden by the template's parameter, or outside the template: loads.
+    assert load_runtime_config({"NEWSPRISM_CONFIG": config, granted: "bedrock"})
+    assert load_runtime_config({"NEWSPRISM_CONFIG": config, granted: "none",
+                                f"NEWSPRISM_{table.upper()}": "offline" if table == "matcher"
+                                else "extractive"})
+    assert load_runtime_config({"NEWSPRISM_CONFIG": config})
+
+
+def test_a_key_parameter_the_role_may_not_read_fails_at_load(tmp_path: Path) -> None:
+    tables = '[summarizer]\nmodel = "m"\napi_key_parameter = "/newsprism/key"\n'
+    config = topics_file(tmp_path, 'summarizer = "openai"', tables)
+    environ = {"NEWSPRISM_CONFIG": config, "NEWSPRISM_SUMMARIZER_GRANTED": "none"}
+    with pytest.raises(ConfigError, match="SummarizerApiKeyParameter=/newsprism/key"):
+        load_runtime_config(environ)
+    # The template's parameter replaces the file's, and its role may read that one.
+    assert load_runtime_config({**environ, "NEWSPRISM_SUMMARIZER_API_KEY_PARAMETER": "/other"})
 
 
 def test_a_path_or_nothing_means_a_file_or_the_bundled_topics(tmp_path: Path) -> None:

@@ -10,76 +10,30 @@ import re
 import shutil
 import subprocess
 import tomllib
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from cfnlint.decode import cfn_yaml  # type: ignore[import-untyped]
 from samtranslator.translator.transform import transform  # type: ignore[import-untyped]
 
-from newsprism.aws._observability import NAMESPACE
-
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE: dict[str, Any] = json.loads(json.dumps(cfn_yaml.load(str(ROOT / "template.yaml")),
-                                                 default=str))
-RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
-STAGES = ("Dispatch", "Fetch", "Classify", "Summarize", "Render")
-# Every optional grant switched on: the topics file in S3, Bedrock, an API key parameter
-# (for the summarizer and for the matcher).
-ALL_ON = {"UseCloudFront": True, "UseWebsite": False, "TracingOn": True, "HasAlarmEmail": True,
-          "HasTopicsConfig": True, "UseBedrock": True, "HasApiKeyParameter": True,
-          "UseBedrockMatcher": True, "HasMatcherApiKeyParameter": True}
-CONFIG_KEY = "data/config/topics.toml"
-
-
-def resolve(value: Any, conditions: dict[str, bool] = ALL_ON) -> Any:
-    """Intrinsics, readably: an ARN of ours becomes its logical id ("DataBucket/raw/*")."""
-    if isinstance(value, list):
-        items = [resolve(item, conditions) for item in value]
-        return [item for item in items if item is not NO_VALUE]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1:
-        [(key, argument)] = value.items()
-        if key == "Fn::If":
-            condition, yes, no = argument
-            return resolve(yes if conditions[condition] else no, conditions)
-        if key == "Ref":
-            return NO_VALUE if argument == "AWS::NoValue" else argument
-        if key == "Fn::GetAtt":
-            resource, attribute = argument if isinstance(argument, list) else argument.split(".")
-            return resource if attribute == "Arn" else f"{resource}.{attribute}"
-        if key == "Fn::Sub":
-            text = argument if isinstance(argument, str) else argument[0]
-            text = text.replace("${DataBucket.Arn}/${TopicsConfigKey}", CONFIG_KEY)
-            return re.sub(r"\$\{(\w+)\.Arn\}", r"\1", text)
-    resolved = {key: resolve(item, conditions) for key, item in value.items()}
-    return {key: item for key, item in resolved.items() if item is not NO_VALUE}
-
-
-NO_VALUE = object()
-
-
-def grants(role: str, conditions: dict[str, bool] = ALL_ON) -> set[tuple[str, str]]:
-    """``(action, resource)`` for every Allow of a role's inline policies."""
-    found = set()
-    for policy in resolve(RESOURCES[role]["Properties"]["Policies"], conditions):
-        for statement in policy["PolicyDocument"]["Statement"]:
-            assert statement["Effect"] == "Allow"
-            actions = statement["Action"]
-            resources = statement["Resource"]
-            for action in [actions] if isinstance(actions, str) else actions:
-                for resource in [resources] if isinstance(resources, str) else resources:
-                    found.add((action, resource))
-    return found
-
+from tests.aws.template_helpers import (
+    ALL_ON,
+    CONFIG_KEY,
+    RESOURCES,
+    ROOT,
+    STAGES,
+    TEMPLATE,
+    grants,
+    resolve,
+)
 
 LOGS = {("logs:CreateLogStream", "{stage}LogGroup"), ("logs:PutLogEvents", "{stage}LogGroup")}
 BEDROCK = "arn:${AWS::Partition}:bedrock:"
 EXPECTED = {
+    # dispatch and summarize list the topics file's key alone (see the config key's test).
     "Dispatch": {("sqs:SendMessage", "FailedQueue"), ("sqs:SendMessage", "FetchQueue"),
-                 ("sqs:SendMessage", "ClassifyQueue"), ("s3:GetObject", CONFIG_KEY)},
+                 ("sqs:SendMessage", "ClassifyQueue"), ("s3:GetObject", CONFIG_KEY),
+                 ("s3:ListBucket", "DataBucket")},
     # fetch: read and write state/, write raw/ (and HEAD its run key), list for 404s.
     "Fetch": {("sqs:ReceiveMessage", "FetchQueue"), ("sqs:DeleteMessage", "FetchQueue"),
               ("sqs:ChangeMessageVisibility", "FetchQueue"),
@@ -93,6 +47,7 @@ EXPECTED = {
                  ("sqs:ChangeMessageVisibility", "ClassifyQueue"),
                  ("sqs:GetQueueAttributes", "ClassifyQueue"),
                  ("s3:GetObject", "DataBucket/raw/*"), ("s3:GetObject", "DataBucket/digests/*"),
+                 ("s3:GetObject", "DataBucket/classified/*"),  # equal bytes: not written again
                  ("s3:ListBucket", "DataBucket"), ("s3:PutObject", "DataBucket/classified/*"),
                  ("s3:GetObject", CONFIG_KEY),
                  ("bedrock:InvokeModel",
@@ -105,7 +60,9 @@ EXPECTED = {
     # summarize: read classified/, write digests/; the model and its key when chosen.
     "Summarize": {("sqs:SendMessage", "FailedQueue"),
                   ("s3:GetObject", "DataBucket/classified/*"),
+                  ("s3:GetObject", "DataBucket/digests/*"),  # the same input: no model call
                   ("s3:PutObject", "DataBucket/digests/*"), ("s3:GetObject", CONFIG_KEY),
+                  ("s3:ListBucket", "DataBucket"),
                   ("bedrock:InvokeModel",
                    BEDROCK + "${AWS::Region}::foundation-model/${SummarizerModel}"),
                   ("bedrock:InvokeModel", BEDROCK + "${AWS::Region}:${AWS::AccountId}:"
@@ -134,8 +91,41 @@ def test_each_function_may_do_only_what_its_stage_does(stage: str) -> None:
 
 def test_optional_grants_exist_only_when_their_parameter_is_set() -> None:
     off = dict.fromkeys(ALL_ON, False)
-    assert not any(action.startswith(("bedrock:", "ssm:")) or resource == CONFIG_KEY
+    assert not any(action.startswith(("bedrock:", "ssm:"))
                    for stage in STAGES for action, resource in grants(f"{stage}Role", off))
+
+
+def test_every_function_reads_the_topics_file_in_the_data_bucket_by_default() -> None:
+    # No deploy can switch a stack back to the bundled topics: the key always has a value.
+    parameter = TEMPLATE["Parameters"]["TopicsConfigKey"]
+    assert parameter["Default"] == "topics.toml"
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert all(pattern.fullmatch(key) for key in ("topics.toml", "config/topics.json"))
+    assert not any(pattern.fullmatch(key) for key in ("", "/topics.toml", "topics.yaml"))
+    variables = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["NEWSPRISM_CONFIG"] == {"Fn::Sub": "s3://${DataBucket}/${TopicsConfigKey}"}
+    off = dict.fromkeys(ALL_ON, False)
+    for stage in ("Dispatch", "Fetch", "Classify", "Summarize"):
+        assert ("s3:GetObject", CONFIG_KEY) in grants(f"{stage}Role", off)
+    # Dispatch, which needs no other listing, lists that one key only: a missing file reads
+    # as missing (newsprism/aws/_runtime.py), and no other key name is revealed. (Summarize
+    # lists the bucket: a day's first digest is missing too.)
+    for stage in ("Dispatch",):
+        [policy] = resolve(RESOURCES[f"{stage}Role"]["Properties"]["Policies"])
+        [listing] = [s for s in policy["PolicyDocument"]["Statement"]
+                     if s["Action"] == "s3:ListBucket"]
+        assert listing["Condition"] == {"StringEquals": {"s3:prefix": "TopicsConfigKey"}}
+
+
+@pytest.mark.parametrize(("function", "variable", "condition"), [
+    ("ClassifyFunction", "NEWSPRISM_MATCHER_GRANTED", "UseBedrockMatcher"),
+    ("SummarizeFunction", "NEWSPRISM_SUMMARIZER_GRANTED", "UseBedrock")])
+def test_a_function_is_told_which_model_provider_its_role_may_call(
+        function: str, variable: str, condition: str) -> None:
+    # The runtime refuses a topics file asking for Bedrock without the grant (test_lambda_runtime).
+    value = RESOURCES[function]["Properties"]["Environment"]["Variables"][variable]
+    assert resolve(value, {condition: True}) == "bedrock"
+    assert resolve(value, {condition: False}) == "none"
 
 
 def test_the_matcher_and_the_summarizer_grant_their_own_function_only() -> None:
@@ -151,7 +141,9 @@ def test_the_matcher_and_the_summarizer_grant_their_own_function_only() -> None:
     assert variables == {"NEWSPRISM_MATCHER": {"Ref": "Matcher"},
                          "NEWSPRISM_MATCHER_MODEL": {"Ref": "MatcherModel"},
                          "NEWSPRISM_MATCHER_BASE_URL": {"Ref": "MatcherBaseUrl"},
-                         "NEWSPRISM_MATCHER_API_KEY_PARAMETER": {"Ref": "MatcherApiKeyParameter"}}
+                         "NEWSPRISM_MATCHER_API_KEY_PARAMETER": {"Ref": "MatcherApiKeyParameter"},
+                         "NEWSPRISM_MATCHER_GRANTED": {
+                             "Fn::If": ["UseBedrockMatcher", "bedrock", "none"]}}
 
 
 def transformed(parameters: dict[str, str]) -> dict[str, Any]:
@@ -212,88 +204,6 @@ def test_every_function_is_arm64_and_logs_to_a_group_that_expires() -> None:
         assert function["MemorySize"] >= 128 and 0 < function["Timeout"] <= 900
         group = function["LoggingConfig"]["LogGroup"]["Ref"]
         assert RESOURCES[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
-
-
-def test_a_queue_hides_a_message_for_six_times_its_consumers_timeout() -> None:
-    mappings = {name: resource["Properties"] for name, resource in RESOURCES.items()
-                if resource["Type"] == "AWS::Lambda::EventSourceMapping"}
-    assert {m["FunctionName"]["Ref"] for m in mappings.values()} == {
-        "FetchFunction", "ClassifyFunction", "RenderFunction"}
-    for mapping in mappings.values():
-        queue = RESOURCES[mapping["EventSourceArn"]["Fn::GetAtt"][0]]["Properties"]
-        timeout = RESOURCES[mapping["FunctionName"]["Ref"]]["Properties"]["Timeout"]
-        assert queue["VisibilityTimeout"] >= 6 * timeout
-
-
-def test_every_queue_retries_only_the_messages_the_function_reports_failed() -> None:
-    # The handlers answer with Powertools' partial batch response (newsprism/aws/_runner.py);
-    # without this setting Lambda would ignore it and delete the whole batch.
-    for name in ("FetchTopics", "ClassifyTopics", "RenderDigests"):
-        properties = RESOURCES[name]["Properties"]
-        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
-
-
-def test_one_topic_per_fetch_and_classify_invocation_and_renders_one_at_a_time() -> None:
-    for name in ("FetchTopics", "ClassifyTopics"):
-        mapping = RESOURCES[name]["Properties"]
-        assert mapping["BatchSize"] == 1
-        assert mapping["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "TopicConcurrency"}}
-    render_queue = RESOURCES["RenderQueue"]["Properties"]
-    assert render_queue["FifoQueue"] is True
-    [target] = RESOURCES["DigestWrittenRule"]["Properties"]["Targets"]
-    assert target["SqsParameters"] == {"MessageGroupId": "site"}  # a single group: serial
-
-
-def test_every_failure_ends_in_a_dead_letter_queue() -> None:
-    for stage in ("Dispatch", "Summarize"):  # invoked asynchronously
-        config = RESOURCES[f"{stage}Function"]["Properties"]["EventInvokeConfig"]
-        assert config["MaximumRetryAttempts"] == 2
-        assert config["DestinationConfig"]["OnFailure"] == {
-            "Type": "SQS", "Destination": {"Fn::GetAtt": ["FailedQueue", "Arn"]}}
-    for queue, dead in (("FetchQueue", "FailedQueue"), ("ClassifyQueue", "FailedQueue"),
-                        ("RenderQueue", "RenderFailedQueue")):
-        policy = RESOURCES[queue]["Properties"]["RedrivePolicy"]
-        assert policy == {"deadLetterTargetArn": {"Fn::GetAtt": [dead, "Arn"]},
-                          "maxReceiveCount": 3}
-    # Delivery failures of the schedules and rules, before any function ran.
-    events = [event["Properties"] for stage in STAGES
-              for event in RESOURCES[f"{stage}Function"]["Properties"].get("Events", {}).values()]
-    events += [target for target in RESOURCES["DigestWrittenRule"]["Properties"]["Targets"]]
-    assert len(events) == 4
-    for event in events:
-        assert event["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["FailedQueue", "Arn"]}}
-        assert event["RetryPolicy"]["MaximumRetryAttempts"] >= 1
-
-
-def alarms() -> dict[str, dict[str, Any]]:
-    return {name: resource["Properties"] for name, resource in RESOURCES.items()
-            if resource["Type"] == "AWS::CloudWatch::Alarm"}
-
-
-def test_alarms_cover_errors_dead_letters_and_a_day_without_a_digest() -> None:
-    found = alarms()
-    for alarm in found.values():
-        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
-    errors = {a["Dimensions"][0]["Value"]["Ref"] for a in found.values()
-              if a["MetricName"] == "Errors"}
-    assert errors == {f"{stage}Function" for stage in STAGES}
-    depth = {a["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in found.values()
-             if a["MetricName"] == "ApproximateNumberOfMessagesVisible"}
-    assert depth == {"FailedQueue", "RenderFailedQueue"}
-
-    digest = found["NoDigestAlarm"]
-    # What the render function emits (tests/test_lambda.py checks it does), where it emits it.
-    assert (digest["Namespace"], digest["MetricName"]) == (NAMESPACE, "DigestsPublished")
-    assert digest["Dimensions"] == [{"Name": "service", "Value": {"Ref": "AWS::StackName"}},
-                                    {"Name": "stage", "Value": "render"}]
-    service = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
-    assert service["POWERTOOLS_SERVICE_NAME"] == {"Ref": "AWS::StackName"}
-    # Missing data is a day without a digest; a day's run plus grace, within CloudWatch's 7 days.
-    assert digest["TreatMissingData"] == "breaching"
-    window = digest["Period"] * digest["EvaluationPeriods"]
-    assert 24 * 3600 < window <= 7 * 24 * 3600
-    assert digest["DatapointsToAlarm"] == digest["EvaluationPeriods"]
-    assert (digest["ComparisonOperator"], digest["Threshold"]) == ("LessThanThreshold", 1)
 
 
 def test_alarms_mail_the_address_the_parameter_gives() -> None:
@@ -419,3 +329,25 @@ def test_the_layer_installs_what_the_package_depends_on() -> None:
     requirements = (ROOT / "layers" / "core" / "requirements.txt").read_text(encoding="utf-8")
     assert names(requirements.splitlines()) == names(project["dependencies"])
     assert "sniffio" in names(project["dependencies"])
+
+
+# boto3 1.35.69 (botocore 1.35.69) is the first whose S3 model has IfMatch on PutObject.
+CONDITIONAL_WRITES = (1, 35, 69)
+
+
+def test_the_boto3_floor_has_the_conditional_writes_the_store_makes() -> None:
+    # An older botocore refuses IfMatch / IfNoneMatch before sending anything
+    # (ParamValidationError), so every compare-and-swap of the store would fail.
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("s3")
+    shape = model.operation_model("PutObject").input_shape
+    assert shape is not None and {"IfMatch", "IfNoneMatch"} <= set(shape.members)
+
+    def floor(lines: list[str]) -> tuple[int, ...]:
+        [line] = [line for line in lines if re.match(r"\s*boto3\s*>=", line)]
+        return tuple(int(part) for part in re.findall(r">=\s*([\d.]+)", line)[0].split("."))
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = (ROOT / "layers" / "core" / "requirements.txt").read_text(encoding="utf-8")
+    assert floor(project["dependencies"]) == floor(requirements.splitlines()) >= CONDITIONAL_WRITES

@@ -102,6 +102,9 @@ def test_durations(duration: str, expected: timedelta) -> None:
      "topics.toml: topics[us-china].perspectives[0].countries[0]: 'XX' is not an ISO 3166-1 "
      "alpha-2 country code"),
     (('id = "us-china"', 'id = "US China"'), "topics.toml: topics[0].id: 'US China' is not a valid id"),
+    # Its pages would land in the site's own folder (the directory pages are topics/).
+    (('id = "us-china"', 'id = "topics"'),
+     "topics.toml: topics[0].id: 'topics' is reserved for the site's own pages"),
     (('id = "us"', 'id = "other"'),
      "topics.toml: topics[us-china].perspectives[0].id: 'other' is reserved for the outlets of "
      "countries no perspective claims"),

@@ -399,7 +399,7 @@ def test_validators_are_sent_back_and_304_reports_not_modified(tmp_path: Path) -
     cfg = config(topic(["https://a.example/rss", "https://b.example/rss"]))
     [first], store = run(tmp_path, cfg, server)
     assert [r.status for r in first.feeds] == ["ok", "ok"] and len(first.articles) == 4
-    key = feed_state_key("https://a.example/rss")
+    key = feed_state_key("us-china", "https://a.example/rss")
     assert models.loads(store.read(key), name=key) == {
         "schema": 1, "url": "https://a.example/rss", "etag": '"v1"',
         "last_modified": LAST_MODIFIED}
@@ -423,12 +423,12 @@ def test_a_changed_feed_replaces_its_validators(tmp_path: Path) -> None:
     server.etag, server.last_modified = '"v2"', ""
     fetch_topics(cfg, cfg.topics, store, NOW + timedelta(hours=1),
                  transport=httpx.MockTransport(server))
-    assert fetch_state.load(store, "https://a.example/rss") == Validators(
+    assert fetch_state.load(store, "us-china", "https://a.example/rss") == Validators(
         url="https://a.example/rss", etag='"v2"')
     server.etag = ""  # the server stops sending validators: nothing left to ask with
     fetch_topics(cfg, cfg.topics, store, NOW + timedelta(hours=2),
                  transport=httpx.MockTransport(server))
-    assert not store.exists(feed_state_key("https://a.example/rss"))
+    assert not store.exists(feed_state_key("us-china", "https://a.example/rss"))
 
 
 def test_validators_are_kept_only_for_feeds_that_parsed(tmp_path: Path) -> None:
@@ -444,14 +444,14 @@ def test_validators_are_kept_only_for_feeds_that_parsed(tmp_path: Path) -> None:
 def test_a_damaged_state_file_only_costs_a_full_download(tmp_path: Path,
                                                          caplog: pytest.LogCaptureFixture) -> None:
     store = FileStore(tmp_path / "data")
-    store.write(feed_state_key("https://a.example/rss"), b"{not json")
+    store.write(feed_state_key("us-china", "https://a.example/rss"), b"{not json")
     server = VersionedFeed()
     cfg = config(topic(["https://a.example/rss"]))
     with caplog.at_level(logging.WARNING, logger="newsprism.fetch._state"):
         [raw] = fetch_topics(cfg, cfg.topics, store, NOW, transport=httpx.MockTransport(server))
     assert raw.feeds[0].status == "ok" and "if-none-match" not in server.requests[0].headers
     assert "ignoring damaged feed state state/feeds/" in caplog.text
-    assert fetch_state.load(store, "https://a.example/rss") is not None  # repaired
+    assert fetch_state.load(store, "us-china", "https://a.example/rss") is not None  # repaired
 
 
 def test_fetching_twice_at_one_clock_keeps_the_first_run(tmp_path: Path) -> None:

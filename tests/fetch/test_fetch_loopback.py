@@ -212,7 +212,7 @@ def test_every_misbehaviour_is_reported_and_the_rest_of_the_run_is_stored(
     earlier_key = "raw/us-china/2026-02-11/20260211T220000000Z.json"
     store.write(earlier_key, b'{"schema": 1, "earlier": true}\n')
     gone = Validators(url=server.base + "/gone.xml", etag='"old"')
-    fetch_state.save(store, gone)
+    fetch_state.save(store, "us-china", gone)
     before = {key: store.read(key) for key in store.list("")}
 
     started = time.monotonic()

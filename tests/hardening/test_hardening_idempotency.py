@@ -175,4 +175,7 @@ def test_newsprism_run_again_on_the_same_stores_changes_only_the_list_of_runs(
     for key in (f"classified/us-china/{DAY}.json", f"digests/us-china/{DAY}.json"):
         old, new = json.loads(before_data[key]), json.loads(after_data[key])
         assert sorted(new.pop("runs")) == sorted([*old.pop("runs"), second_run])
+        # The digest records the hash of the classification it was made from: that changed.
+        assert (new.pop("input_hash", None) == old.pop("input_hash", None)) == (
+            key.startswith("classified/"))
         assert new == old

@@ -36,6 +36,7 @@ from tests.hardening_helpers import (
     offline_demo_config,
     parse_now,
     snapshot,
+    together,
 )
 
 THREADS = 6
@@ -66,27 +67,6 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path,
 
         client._make_api_call = atomic
         yield lambda name: S3Store(bucket=name, prefix="newsprism", _client=client)
-
-
-def together(*jobs: Callable[[], object]) -> None:
-    """Run the jobs in threads released at the same moment; re-raise the first failure."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            job()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
 
 
 def raw_runs(data: Store) -> list[RawRun]:

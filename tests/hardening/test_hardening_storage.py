@@ -25,6 +25,7 @@ from newsprism.documents import _raw as models
 from newsprism.documents._digests import Digest
 from newsprism.documents._raw import SchemaError
 from newsprism.fetch._stage import fetch_topics
+from newsprism.render import RenderIncomplete
 from newsprism.render._stage import render_all, render_digest
 from newsprism.store import FileStore
 from newsprism.summarize._stage import summarize_topic
@@ -214,8 +215,11 @@ def test_render_all_skips_a_damaged_digest_and_publishes_the_others(
     for days in (-2, -1):
         store_digest(data, shifted(digest, days))
     damage(data, f"digests/{TOPIC}/2026-02-11.json", how)
-    with caplog.at_level(logging.WARNING):
-        keys = render_all(data, site)
+    with caplog.at_level(logging.WARNING), pytest.raises(RenderIncomplete) as incomplete:
+        render_all(data, site)
+    # Reported, after everything readable was published.
+    assert incomplete.value.damaged[0].startswith(f"digests/{TOPIC}/2026-02-11.json")
+    keys = incomplete.value.written
     assert f"{TOPIC}/2026-02-10/index.html" in keys and f"{TOPIC}/{DAY}/index.html" in keys
     assert f"{TOPIC}/2026-02-11/index.html" not in keys
     assert f"digests/{TOPIC}/2026-02-11.json" in caplog.text

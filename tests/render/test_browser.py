@@ -133,7 +133,9 @@ def test_every_page_loads_cleanly_and_every_internal_link_resolves(
     pages = crawl(tab, origin)
     expected = {"index.html", "about.html", "us-china/index.html", DIGEST,
                 "us-china/2026-02-11/index.html", "us-china/2026-02-10/index.html",
-                "us-china/2026-01-01/index.html"}  # the demo's earlier day
+                "us-china/2026-01-01/index.html",  # the demo's earlier day
+                "us-china/2026-02/index.html", "us-china/2026-01/index.html",  # its months
+                "topics/u.html"}  # the directory of topics starting with U
     assert {page[len(origin):] for page in pages} == expected
     # Only this site's own files were requested, all of them successfully.
     assert all(url.startswith(origin) for url in tab.requests)

@@ -103,7 +103,8 @@ def test_every_page_forbids_scripts_and_loads_only_its_own_files(
     data, site = stores
     keys = render_all(data, site)
     pages = [key for key in keys if key.endswith(".html")]
-    assert len(pages) == 11  # 6 digests, 2 archives, the index, about, 404
+    # 6 digests, 2 archives, 3 month pages, 2 directory pages, the index, about, 404
+    assert len(pages) == 16
     for key in pages:
         parsed = page(site, key)
         csp = [m for m in parsed.all("meta") if m.get("http-equiv") == "Content-Security-Policy"]
@@ -191,11 +192,17 @@ def test_archive_lists_days_newest_first_by_month(stores: tuple[FileStore, FileS
     data, site = stores
     render_all(data, site)
     archive = page(site, "us-china/index.html")
-    days = [href for href in archive.hrefs if href.endswith("/index.html") and href[0].isdigit()]
+    days = [href for href in archive.hrefs
+            if href.endswith("/index.html") and href[0].isdigit() and len(href) > 18]
     assert days == ["2026-02-12/index.html", "2026-02-11/index.html", "2026-02-10/index.html",
                     "2026-01-29/index.html"]
-    months = [str(h["id"]) for h in archive.all("h2")]
+    months = [str(h["id"]) for h in archive.all("h2") if "id" in h]
     assert months == ["m-2026-02", "m-2026-01"]
+    # Every month has its own page, linked from the archive, listing that month's days.
+    assert {"2026-02/index.html", "2026-01/index.html"} <= set(archive.hrefs)
+    january = page(site, "us-china/2026-01/index.html")
+    assert [h for h in january.hrefs if h.endswith("/index.html") and len(h) > 18] == [
+        "../2026-01-29/index.html"]
     chunks = archive.text
     assert chunks.index("February 2026") < chunks.index("Thursday 12 February 2026")
     assert chunks.index("Tuesday 10 February 2026") < chunks.index("January 2026")

@@ -145,6 +145,21 @@ def test_with_a_base_url_links_and_ids_are_absolute(tmp_path: Path, data: FileSt
         site.read("us-china/2026-02-12/index.html").decode())
 
 
+def sitemap_urls(site: FileStore) -> dict[str, str | None]:
+    """Every URL the sitemap index leads to, with its lastmod, as a crawler collects them."""
+    index = ET.fromstring(site.read("sitemap.xml"))
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls: dict[str, str | None] = {}
+    for entry in index.findall(f"{SITEMAP}sitemap"):
+        loc = str(entry.findtext(f"{SITEMAP}loc"))
+        assert loc.startswith(BASE)
+        urlset = ET.fromstring(site.read(loc[len(BASE):]))
+        assert urlset.tag == f"{SITEMAP}urlset"
+        urls.update({str(u.findtext(f"{SITEMAP}loc")): u.findtext(f"{SITEMAP}lastmod")
+                     for u in urlset.findall(f"{SITEMAP}url")})
+    return urls
+
+
 def test_sitemap_lists_every_page_with_a_base_url_only(tmp_path: Path, data: FileStore) -> None:
     plain = FileStore(tmp_path / "plain")
     render_all(data, plain)
@@ -152,20 +167,37 @@ def test_sitemap_lists_every_page_with_a_base_url_only(tmp_path: Path, data: Fil
 
     site = FileStore(tmp_path / "site")
     render_all(data, site, base_url=BASE)
-    urlset = ET.fromstring(site.read("sitemap.xml"))
-    assert urlset.tag == f"{SITEMAP}urlset"
-    urls = {str(u.findtext(f"{SITEMAP}loc")): u.findtext(f"{SITEMAP}lastmod")
-            for u in urlset.findall(f"{SITEMAP}url")}
-    assert len(urls) == 1 + 1 + 2 + 25 + 2  # index, about, 2 archives, 27 digests
-    assert urls[BASE] == "2026-02-12"
+    index = ET.fromstring(site.read("sitemap.xml"))
+    assert [e.findtext(f"{SITEMAP}loc") for e in index] == [
+        BASE + "sitemaps/site.xml", BASE + "sitemaps/tw-china.xml", BASE + "sitemaps/us-china.xml"]
+    urls = sitemap_urls(site)
+    # index, about, 2 directory pages; 2 archives, 3 month pages, 27 digests
+    assert len(urls) == 1 + 1 + 2 + 2 + 3 + 25 + 2
     assert urls[BASE + "tw-china/"] == "2026-02-10"
     assert urls[BASE + "us-china/2026-01-19/"] == "2026-01-19"
-    assert BASE + "about.html" in urls
+    assert BASE + "about.html" in urls and BASE + "topics/u.html" in urls
     for loc in urls:
         assert loc.startswith(BASE)
         path = loc[len(BASE):]
         assert site.exists(path + "index.html" if path.endswith("/") or not path else path)
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", m) for m in urls.values() if m)  # W3C-DTF
+
+
+def test_a_topic_sitemap_splits_at_the_protocols_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism.render import _sitemap
+    from newsprism.render._manifest import empty_manifest
+    from newsprism.render._views import digest_view
+
+    monkeypatch.setattr(_sitemap, "MAX_URLS", 10)
+    manifest = empty_manifest("us-china")
+    for days in range(-11, 1):
+        manifest = manifest.with_digest(digest_view(shifted(seed_digest(), days), published=[]))
+    parts = _sitemap.topic_sitemaps(manifest, ["2026-01", "2026-02"], BASE)
+    assert list(parts) == ["us-china.xml", "us-china-2.xml"]
+    locs = [u.findtext(f"{SITEMAP}loc") for body in parts.values()
+            for u in ET.fromstring(body)]
+    assert len(locs) == len(set(locs)) == 1 + 2 + 12  # archive, 2 months, 12 digests
+    assert [len(ET.fromstring(body)) for body in parts.values()] == [10, 5]
 
 
 def test_command_line_takes_the_base_url_from_option_or_environment(
@@ -182,6 +214,8 @@ def test_command_line_takes_the_base_url_from_option_or_environment(
     other = ["--data", str(data.root), "--site", str(tmp_path / "env")]
     assert cli.main(["render", "--date", "2026-02-12", "--topic", "us-china", *other]) == 0
     assert b"<loc>https://env.example.org/us-china/2026-02-12/</loc>" in (
+        FileStore(tmp_path / "env").read("sitemaps/us-china.xml"))
+    assert b"<loc>https://env.example.org/sitemaps/us-china.xml</loc>" in (
         FileStore(tmp_path / "env").read("sitemap.xml"))
 
     capsys.readouterr()

@@ -36,11 +36,18 @@ def test_daily_render_costs_the_same_with_a_short_or_a_long_archive(tmp_path: Pa
     data_calls, site_calls = long
     # The new day's digest and the day before (its page gains a "next" link): nothing else.
     assert data_calls == Counter({("read", "digests/"): 2})
-    # One listing, of the manifests (one per topic); the archive is never listed.
-    assert [call for call in site_calls if call[0] == "list"] == [("list", "manifest/")]
-    assert site_calls[("read", "manifest/")] == 2
-    assert site_calls[("write", "us-china/")] == 6  # page, .md, .json, the day before, archive, feed
+    # Nothing is listed: neither the archive nor the other topics.
+    assert [call for call in site_calls if call[0] == "list"] == []
+    # Three documents: the topic's manifest, its initial's directory and the site summary,
+    # each read, checked before the write (compare-and-swap) and after its pages.
+    assert site_calls[("read", "manifest/")] == 9
+    assert site_calls[("write", "manifest/")] == 3
+    # page, .md, .json, the day before, archive, month page, feed
+    assert site_calls[("write", "us-china/")] == 7
     assert site_calls[("write", "tw-china/")] == 0  # the other topic's pages stay as they are
+    # The directory page of its initial, the home page and the site feed; nothing else.
+    assert {key for (op, key) in site_calls if op == "write"} == {
+        "manifest/", "us-china/", "topics/", "index.html", "feed.xml"}
 
 
 def test_manifest_stays_small_keeping_highlights_for_the_feeds_only(tmp_path: Path) -> None:

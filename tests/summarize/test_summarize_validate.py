@@ -34,6 +34,14 @@ def test_tolerated_forms() -> None:
     assert bullet.sources == (IDS[0], IDS[10])  # quoted and bracketed numbers, duplicates once
 
 
+def test_a_models_bullet_loses_the_invisible_controls_feed_text_loses() -> None:
+    document = answer()
+    # A model repeating a hostile headline: a right-to-left override and a zero-width space.
+    document["overall"][0]["text"] = "Talks \u202eresume\u202c in \u2066Geneva\u2069."
+    bullet = parse_answer(json.dumps(document), CLASSIFIED, 5).overall[0]
+    assert bullet.text == "Talks resume in Geneva."
+
+
 def with_(path: str, value: Any) -> str:
     document: Any = answer()
     *parents, last = path.split(".")

@@ -8,7 +8,9 @@ produced.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
@@ -17,13 +19,21 @@ from pathlib import Path
 from newsprism.config import Config, ConfigError, Topic, load_config
 from newsprism.documents import FeedReport, RawRun, SchemaError
 
-from .store import FileStore, NotFound, Store, open_store
+from ._cli_args import (
+    UsageError,
+    VersionAction,
+    check_port,
+    checked_store,
+    describe_failure,
+    parse_date,
+    parse_now,
+)
+from .store import NotFound, Store
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad arguments: reported in one line, exit status 2."""
+# The SSRF guard's refusal of an address (fetch/_netguard.py): the report keeps its short
+# reason, the terminal also learns the setting that lifts it.
+_REFUSED_ADDRESS = re.compile(r"refused (?:\S+: )?[a-z-]+ address \S+")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,10 +45,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # A store failing mid-run (a full disk, a bucket gone): stores write each object
+        # atomically, so nothing partial is left and every earlier file is intact.
+        reason = describe_failure(exc)
+        if reason is None:
+            raise
+        print(f"newsprism: error: {reason}", file=sys.stderr)
+        return EXIT_NOTHING
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsprism", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action=VersionAction)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", help="topics file, TOML or JSON (default: the bundled "
                                          "topics.toml)")
@@ -84,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     config, topics, now = _setup(args)
     base_url = _base_url(args)
-    data, site = open_store(args.data), open_store(args.site)
+    data, site = checked_store(args.data, "--data"), checked_store(args.site, "--site")
     _do_fetch(config, topics, data, now)
     produced = 0
     for topic in topics:
@@ -96,16 +115,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def _fetch(args: argparse.Namespace) -> int:
     config, topics, now = _setup(args)
-    runs = _do_fetch(config, topics, open_store(args.data), now)
+    runs = _do_fetch(config, topics, checked_store(args.data, "--data"), now)
     return EXIT_OK if any(run.articles for run in runs) else EXIT_NOTHING
 
 
 def _classify(args: argparse.Namespace) -> int:
     config, topics, now = _setup(args)
-    if args.date and not args.now:
+    day = parse_date(args.date) if args.date else None
+    if day is not None and not args.now:
         # Re-classifying a past day: the window ends at the close of that day.
-        now = datetime.combine(_parse_date(args.date), time.max, UTC).replace(microsecond=999000)
-    data = open_store(args.data)
+        now = datetime.combine(day, time.max, UTC).replace(microsecond=999000)
+    data = checked_store(args.data, "--data")
     produced = sum(_do_classify(config, topic, data, now) for topic in topics)
     return EXIT_OK if produced else EXIT_NOTHING
 
@@ -113,35 +133,49 @@ def _classify(args: argparse.Namespace) -> int:
 def _summarize(args: argparse.Namespace) -> int:
     config, topics, now = _setup(args)
     date = args.date or now.date().isoformat()
-    _parse_date(date)
-    data = open_store(args.data)
+    parse_date(date)
+    data = checked_store(args.data, "--data")
     produced = sum(_do_summarize(config, topic, date, data) for topic in topics)
     return EXIT_OK if produced else EXIT_NOTHING
 
 
 def _render(args: argparse.Namespace) -> int:
-    from newsprism.render import render_all
+    from newsprism.render import RenderIncomplete, render_all
 
     _, topics, now = _setup(args)
     base_url = _base_url(args)
-    data, site = open_store(args.data), open_store(args.site)
-    if args.all:
-        keys = render_all(data, site, base_url=base_url)
-        _say(f"rendered {len(keys)} files to {site.uri}")
-        return EXIT_OK if keys else EXIT_NOTHING
     date = args.date or now.date().isoformat()
-    _parse_date(date)
+    parse_date(date)
+    # Render only reads the data: a read-only role or directory will do.
+    data = checked_store(args.data, "--data", write=False)
+    site = checked_store(args.site, "--site")
+    if args.all:
+        try:
+            keys = render_all(data, site, base_url=base_url)
+        except RenderIncomplete as exc:  # published the rest; kept what it could not read
+            _say(f"rendered {_count(len(exc.written), 'file')} to {site.uri}")
+            _say(f"error: {exc}")
+            return EXIT_NOTHING
+        _say(f"rendered {_count(len(keys), 'file')} to {site.uri}")
+        return EXIT_OK if keys else EXIT_NOTHING
     produced = sum(_do_render(data, site, topic.id, date, base_url) for topic in topics)
     return EXIT_OK if produced else EXIT_NOTHING
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .serve import make_server, serve
 
+    port = check_port(args.port)
     root = Path(args.site)
     if not (root / "index.html").is_file():
         raise UsageError(f"{root}: no site here yet (run 'make demo' or 'newsprism run' first)")
-    serve(root, args.port)
+    try:
+        server = make_server(root, port)
+    except OSError as exc:
+        reason = ("is in use" if exc.errno == errno.EADDRINUSE
+                  else f"cannot be listened on ({exc.strerror or exc})")
+        raise UsageError(f"--port: 127.0.0.1:{port} {reason}") from exc
+    serve(server, root)
     return EXIT_OK
 
 
@@ -159,11 +193,17 @@ def _do_fetch(config: Config, topics: list[Topic], data: Store, now: datetime) -
     def progress(topic: Topic, report: FeedReport) -> None:
         label = f"{topic.id}/{report.perspective}"
         if report.status == "error":
-            _say(f"error  {label:<24} {report.error}  {report.url}")
+            hint = (" (fetch.allow_private_networks = true allows it)"
+                    if _REFUSED_ADDRESS.fullmatch(report.error) else "")
+            _say(f"error  {label:<24} {report.error}{hint}  {report.url}")
         else:
-            _say(f"{report.status:<6} {label:<24} {report.articles} articles  {report.url}")
+            _say(f"{report.status:<6} {label:<24} {_count(report.articles, 'article')}  "
+                 f"{report.url}")
 
-    return fetch_topics(config, topics, data, now, progress=progress)
+    runs = fetch_topics(config, topics, data, now, progress=progress)
+    for run in runs:
+        _say(f"stored {data.uri}/{run.key}: {_count(len(run.articles), 'article')}")
+    return runs
 
 
 def _do_classify(config: Config, topic: Topic, data: Store, now: datetime) -> bool:
@@ -177,7 +217,9 @@ def _do_classify(config: Config, topic: Topic, data: Store, now: datetime) -> bo
     counts = ", ".join(f"{p.name} {classified.count(p.id)}" for p in classified.perspectives)
     if classified.others:
         counts += f", other countries {len(classified.others)}"
-    _say(f"classified {topic.id} {classified.date}: {len(classified.articles)} articles ({counts})")
+    _say(f"classified {topic.id} {classified.date}: "
+         f"{_count(len(classified.articles), 'article')} ({counts})")
+    _say(f"{_written(classified.unchanged)} {data.uri}/{classified.key}")
     return True
 
 
@@ -185,10 +227,19 @@ def _do_summarize(config: Config, topic: Topic, date: str, data: Store) -> bool:
     from newsprism.summarize import summarize_topic
 
     try:
-        summarize_topic(config, topic.id, date, data)
+        digest = summarize_topic(config, topic.id, date, data)
     except (NotFound, SchemaError) as exc:
         _say(f"no digest: {topic.id} {date}: nothing classified to summarize ({exc})")
         return False
+    if digest.unchanged and digest.summarizer != "extractive":
+        # Said, since a rerun meant to get new highlights would otherwise silently get none.
+        _say(f"kept {digest.key}: {digest.summarizer} summarized this selection with these "
+             "settings already (delete the digest to ask again)")
+        return True
+    bullets = len(digest.highlights.overall) + sum(
+        len(section) for section in digest.highlights.perspectives.values())
+    _say(f"summarized {topic.id} {date}: {_count(bullets, 'highlight')} ({digest.summarizer})")
+    _say(f"{_written(digest.unchanged)} {data.uri}/{digest.key}")
     return True
 
 
@@ -204,9 +255,8 @@ def _do_render(data: Store, site: Store, topic_id: str, date: str,
     except SchemaError as exc:  # a damaged digest or site manifest; the message says which
         _say(f"no page: {topic_id} {date}: {exc}")
         return False
-    where = (site.root if isinstance(site, FileStore) else site.uri)
-    _say(f"digest: {where}/{topic_id}/{date}.md")
-    _say(f"page:   {where}/{topic_id}/{date}/index.html")
+    _say(f"digest: {site.uri}/{topic_id}/{date}.md")
+    _say(f"page:   {site.uri}/{topic_id}/{date}/index.html")
     return True
 
 
@@ -218,7 +268,7 @@ def _setup(args: argparse.Namespace) -> tuple[Config, list[Topic], datetime]:
     topics = config.select(args.topic)
     if not topics:
         raise ConfigError(f"{config.source}: topics: no active topic to run")
-    return config, topics, _parse_now(args.now)
+    return config, topics, parse_now(args.now)
 
 
 def _base_url(args: argparse.Namespace) -> str | None:
@@ -230,24 +280,14 @@ def _base_url(args: argparse.Namespace) -> str | None:
         raise UsageError(f"--base-url: {exc}") from exc
 
 
-def _parse_now(text: str | None) -> datetime:
-    if not text:
-        now = datetime.now(UTC)
-        return now.replace(microsecond=now.microsecond // 1000 * 1000)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise UsageError(f"--now: not an ISO 8601 time: {text!r}") from exc
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+def _count(number: int, noun: str) -> str:
+    """``1 article``, ``0 articles``, ``2 articles``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _parse_date(text: str) -> datetime:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d")
-    except ValueError as exc:
-        raise UsageError(f"--date: expected YYYY-MM-DD, got {text!r}") from exc
+def _written(unchanged: bool) -> str:
+    # A document with the stored bytes is not written again (its stage marks it unchanged).
+    return "unchanged" if unchanged else "stored"
 
 
 def _say(line: str) -> None:

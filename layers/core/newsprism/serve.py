@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 import sys
 import threading
@@ -11,12 +12,31 @@ from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 
 from .store import content_type
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files, with the site's own 404 page and the content types S3 would send."""
+    """Static files, with the site's own 404 page and the content types S3 would send; no
+    directory listings (a directory without ``index.html`` is not found, as on S3)."""
+
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
+        try:
+            path = Path(self.translate_path(self.path))
+            if path.is_dir() and not (path / "index.html").is_file():
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return None
+            return super().send_head()
+        except ValueError:
+            # A NUL ("embedded null byte") or a lone surrogate ("%ed%a0%80") in the path: no
+            # file has such a name, and the thread must not die on it with a traceback.
+            self.send_error(HTTPStatus.BAD_REQUEST, "invalid path")
+            return None
+
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
+        self.send_error(HTTPStatus.NOT_FOUND)  # never reached past send_head; never a listing
+        return None
 
     def guess_type(self, path: str | os.PathLike[str]) -> str:
         # The same types the S3 site would send (store.content_type), so a local look is true.
@@ -42,8 +62,8 @@ def make_server(root: Path, port: int) -> ThreadingHTTPServer:
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
-def serve(root: Path, port: int) -> None:
-    server = make_server(root, port)
+def serve(server: ThreadingHTTPServer, root: Path) -> None:
+    """Serve ``root`` with ``server`` (from ``make_server``) until Ctrl-C."""
     print(f"serving {root} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
           file=sys.stderr)
     try:

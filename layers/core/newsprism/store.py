@@ -3,12 +3,22 @@
 Keys are ``/``-separated relative paths and identical on both backends. Every write is atomic
 per object: a local write goes to a temporary file in the same directory and is renamed over
 the target (POSIX rename is atomic), and an S3 PUT is atomic by nature.
+
+Documents that several writers update (the site's manifests) are read with their version
+(``read_tagged``) and written back only if that version is still current (``replace``):
+compare-and-swap, with S3's conditional writes (``If-Match`` with the ETag read,
+``If-None-Match: *`` for a new object) or, on a directory, a lock held only around the
+version check and the rename.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,6 +39,14 @@ CONTENT_TYPES = {
 
 class NotFound(KeyError):
     """The key does not exist in the store."""
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An object's bytes and the version they were read at: what ``replace`` compares."""
+
+    body: bytes
+    tag: str
 
 
 def content_type(key: str) -> str:
@@ -104,6 +122,40 @@ class FileStore:
             tmp.unlink(missing_ok=True)
         return True
 
+    def read_tagged(self, key: str) -> Tagged:
+        try:
+            with self.path(key).open("rb") as handle:
+                # The version of the file opened, not of whatever the name points to by now.
+                return Tagged(handle.read(), _file_tag(os.fstat(handle.fileno())))
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise NotFound(key) from exc
+
+    def tag(self, key: str) -> str | None:
+        try:
+            return _file_tag(os.stat(self.path(key)))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def replace(self, key: str, data: bytes, tag: str | None, *,
+                cache_control: str | None = None) -> str | None:
+        """Write ``key`` if its version is still ``tag`` (None: if there is no such object);
+        the new version, or None (nothing written) when another writer came first.
+
+        Every file is renamed into place, so a version is the file's inode with its time
+        and size: the temporary file's own, known before the rename makes it visible.
+        """
+        target = self.path(key)
+        tmp = _temporary(target, data)
+        try:
+            with _locked(target.parent):
+                if self.tag(key) != tag:
+                    return None
+                written = _file_tag(os.stat(tmp))
+                os.replace(tmp, target)
+                return written
+        finally:
+            tmp.unlink(missing_ok=True)
+
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
 
@@ -124,6 +176,22 @@ class FileStore:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+
+def _file_tag(stat: os.stat_result) -> str:
+    return f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """An exclusive lock on ``directory`` among the writers on this machine (flock(2) on
+    the directory itself: no lock file is left in the site)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _temporary(target: Path, data: bytes) -> Path:
@@ -196,6 +264,46 @@ class S3Store:
             raise
         return True
 
+    def read_tagged(self, key: str) -> Tagged:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._full(key))
+        except self.client.exceptions.NoSuchKey as exc:
+            raise NotFound(key) from exc
+        return Tagged(response["Body"].read(), str(response["ETag"]))
+
+    def tag(self, key: str) -> str | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            return str(self.client.head_object(Bucket=self.bucket, Key=self._full(key))["ETag"])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
+    def replace(self, key: str, data: bytes, tag: str | None, *,
+                cache_control: str | None = None) -> str | None:
+        """Write ``key`` if its ETag is still ``tag`` (None: if there is no such object);
+        the new ETag, or None (nothing written) when another writer came first."""
+        from botocore.exceptions import ClientError
+
+        extra: dict[str, str] = {"IfMatch": tag} if tag else {"IfNoneMatch": "*"}
+        if cache_control:
+            extra["CacheControl"] = cache_control
+        try:
+            response = self.client.put_object(
+                Bucket=self.bucket, Key=self._full(key), Body=data,
+                ContentType=content_type(key), **extra,  # type: ignore[arg-type]
+            )
+        except ClientError as exc:
+            # 412: the version changed; 409: a concurrent conditional write is under way;
+            # NoSuchKey: the object was deleted since it was read.
+            if exc.response.get("Error", {}).get("Code") in (
+                    "PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey"):
+                return None
+            raise
+        return str(response["ETag"])
+
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
 
@@ -233,6 +341,38 @@ def create(store: Store, key: str, data: bytes) -> bool:
         return False
     store.write(key, data)
     return True
+
+
+def read_tagged(store: Store, key: str) -> Tagged | None:
+    """``key``'s bytes with their version, None when there is no such object."""
+    try:
+        if isinstance(store, FileStore | S3Store):
+            return store.read_tagged(key)
+        body = store.read(key)
+    except NotFound:
+        return None
+    return Tagged(body, hashlib.sha256(body).hexdigest())
+
+
+def current_tag(store: Store, key: str) -> str | None:
+    """The version ``key`` has now (None: no such object), without reading it."""
+    if isinstance(store, FileStore | S3Store):
+        return store.tag(key)
+    found = read_tagged(store, key)
+    return found.tag if found else None
+
+
+def replace(store: Store, key: str, data: bytes, tag: str | None, *,
+            cache_control: str | None = None) -> str | None:
+    """Compare-and-swap: store ``data`` at ``key`` if its version is still ``tag`` (None: if
+    there is none); the new version, or None when another writer came first. Atomic on the
+    file system and on S3; any other store (a test's in-memory one) checks, then writes."""
+    if isinstance(store, FileStore | S3Store):
+        return store.replace(key, data, tag, cache_control=cache_control)
+    if current_tag(store, key) != tag:
+        return None
+    store.write(key, data, cache_control=cache_control)
+    return hashlib.sha256(data).hexdigest()
 
 
 def open_store(uri: str) -> Store:

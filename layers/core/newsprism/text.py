@@ -1,4 +1,6 @@
-"""Headline text rules shared by classify (relevance, story grouping) and summarize (bullets)."""
+"""Feed text rules: the normalization every piece of feed text gets where it enters
+(``plain_text``), and the headline rules shared by classify (relevance, story grouping) and
+summarize (bullets)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,59 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
+# --- feed text at the edge (docs/design.md, "Markdown": how feed text is neutralized) --------
+
+# Length caps (issue 22: a 100 KB title made a 321 KB page). No real headline or outlet comes
+# near them: of the 10,500 listings of ../shared/corpus/news-summarizer the longest title has
+# 262 characters (278 with the " - {outlet}" Google News appends, which the cap also covers,
+# as it applies before that suffix is removed) and the longest outlet name 61 ("Institute for
+# Energy Economics and Financial Analysis (IEEFA)"); the longest description of the bundled
+# feeds (demo/feeds, tests/data) has 945.
+TITLE_LIMIT = 300
+OUTLET_LIMIT = 100
+SUMMARY_LIMIT = 1000
+# Invisible characters that only steer display: the bidirectional embeddings, overrides and
+# isolates and the implicit marks (UAX #9 §2: U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
+# U+061C; a U+202E in a headline reversed the text around it, issue 22), the word joiner and
+# the invisible operators (U+2060-U+2064), the deprecated format characters (U+206A-U+206F),
+# the byte order mark used as a zero-width no-break space (U+FEFF) and the soft hyphen
+# (U+00AD). Removed wherever feed text enters. Not U+200B-U+200D: a zero-width non-joiner or
+# joiner is spelling in Persian and Indic scripts and holds emoji sequences together, and the
+# earlier system's digests carry U+200B in titles (india-pakistan/2026-03-16, which the
+# conformance test reproduces byte for byte); those three are left out of matching instead
+# (``fold_accents``, ``story_key``).
+_INVISIBLE = re.compile("[\u00ad\u061c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+                        "\ufeff]")
+# A run of C0/C1 control characters (Unicode category Cc), with the ASCII spaces around it.
+# The lookbehind starts a match only at the first space of a run: without it, a long run of
+# spaces before one control character is tried from every space (quadratic time).
+_CONTROL_RUN = re.compile(r"(?<! ) *[\x00-\x1f\x7f-\x9f][\x00-\x1f\x7f-\x9f ]*")
+# Invisible characters that split a word for matching: the above and U+200B-U+200D.
+_SPLITTING = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+                        "\ufeff]")
+
+
+def plain_text(text: str, limit: int) -> str:
+    """Feed text as newsprism keeps it: each run of control characters (with the spaces beside
+    it) one space, the invisible display controls (``_INVISIBLE``) removed, ASCII spaces at the
+    ends stripped, at most ``limit`` characters (``capped``).
+
+    The one normalization of feed text: the parsers apply it to what a feed says, and
+    ``Article.from_dict`` to every stored article it reads, so runs stored before it get it
+    too. Applying it again changes nothing. Other white space (U+2029, U+00A0) is kept: the
+    earlier system's digests carry it, and the Markdown must match them.
+    """
+    if not text.isprintable():  # (ordinary text is printable: nothing to replace)
+        text = _CONTROL_RUN.sub(" ", _INVISIBLE.sub("", text)).strip(" ")
+    return capped(text, limit)
+
+
+def capped(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the cut marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
 
 def clean_headline(title: str) -> str:
     """The headline without wire prefixes ("UPDATE 1-", "Exclusive |", "WATCH:")."""
@@ -39,6 +94,8 @@ def clean_headline(title: str) -> str:
 def story_key(title: str) -> str:
     """A key equal for headlines that differ only in prefixes, case, punctuation or spacing."""
     text = unicodedata.normalize("NFKC", clean_headline(title)).translate(_QUOTES).casefold()
+    if not text.isascii():  # "Tar\u200biffs" is "Tariffs" (issue 22)
+        text = _SPLITTING.sub("", text)
     words = _NON_WORD.sub(" ", text).split()
     return hashlib.sha256(" ".join(words).encode()).hexdigest()[:16]
 
@@ -53,10 +110,12 @@ def as_sentence(headline: str) -> str:
 
 
 def fold_accents(text: str) -> str:
-    """``text`` without Latin accents ("Rodríguez" -> "Rodriguez"); case is kept."""
+    """``text`` for matching: without Latin accents ("Rodríguez" -> "Rodriguez") nor the
+    invisible characters that would split a word in two ("Tar\u200biffs" is "Tariffs":
+    ``_SPLITTING``, issue 22); case is kept."""
     if text.isascii():
         return text
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", _SPLITTING.sub("", text)))
 
 
 # --- relevance: the topic's keyword groups ---------------------------------------------------

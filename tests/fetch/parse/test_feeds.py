@@ -11,8 +11,9 @@ import pytest
 
 from newsprism.config import Feed
 from newsprism.documents._raw import Article, article_id
-from newsprism.fetch.parse._feeds import SUMMARY_LIMIT, NotAFeed, parse_feed
+from newsprism.fetch.parse._feeds import NotAFeed, parse_feed
 from newsprism.fetch.parse._google_news import canonical_url
+from newsprism.text import SUMMARY_LIMIT
 from tests.conftest import DATA, REPO, require_shared
 
 FEEDS = DATA / "feeds"

@@ -26,9 +26,10 @@ The failure policy, the same for every stage:
   deleted. Fetch and classify (BatchSize 1) fail the invocation when their message fails,
   since Powertools raises when a whole batch failed, and the function's Errors alarm sees it.
   From a FIFO queue (render) ``SqsFifoPartialProcessor`` keeps the order: it stops at the
-  first failed message and reports it and every later one, which are retried in order. Every
-  render rewrites the site-wide pages (index, feeds, sitemap) from the manifests, so renders
-  run one at a time (one message group) and never past a digest that failed.
+  first failed message and reports it and every later one, which are retried in order.
+  Renders are safe at once (the site's shared documents are updated by compare-and-swap),
+  but one message group keeps a topic's days in order and never runs past a digest that
+  failed.
 * Otherwise (summarize's asynchronous invocation, a test or console event) every item runs,
   then a failure raises ``ItemsFailed`` naming the failed items: Lambda's asynchronous retry,
   then the dead-letter queue, applies. The retry repeats the items that succeeded, which the

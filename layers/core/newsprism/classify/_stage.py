@@ -5,6 +5,10 @@ All the decisions are in ``_select.py``; this module holds what touches the stor
 files are read (a damaged one is skipped, not fatal), where the previous digest is looked
 for, and when an existing classification is kept rather than replaced; and the matcher
 model (``_confirm.py``) that ``settings.matcher`` names, whose note is stored with the result.
+
+A classification with exactly the stored bytes is not written again (issue 21): every S3 write
+is an "Object Created" event, and a redelivered classify would otherwise start summarize (a
+paid model call) and render for nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ PREVIOUS_DIGEST_LOOKBACK_DAYS = 7
 
 def classify_topic(config: Config, topic: Topic, data: Store, now: datetime,
                    matcher: ModelClient | None = None) -> Classified:
-    """Classify one topic for the digest of ``now``'s UTC date and store the result.
+    """Classify one topic for the digest of ``now``'s UTC date and store the result; when
+    the store holds exactly these bytes already, nothing is written and the result is marked
+    ``unchanged``.
 
     ``matcher`` replaces the model client ``settings.matcher`` names (tests, other services).
     """
@@ -51,7 +57,12 @@ def classify_topic(config: Config, topic: Topic, data: Store, now: datetime,
         classified = replace(classified, matcher_note=confirm.note)
     if damaged:
         _keep_what_damaged_runs_built(data, classified.key, damaged)
-    data.write(classified.key, documents.dumps(classified.to_dict()))
+    document = documents.dumps(classified.to_dict())
+    if _stored_bytes(data, classified.key) == document:
+        log.info("%s unchanged: the stored classification has these bytes, nothing written",
+                 classified.key)
+        return replace(classified, unchanged=True)
+    data.write(classified.key, document)
     return classified
 
 
@@ -60,6 +71,18 @@ def from_environment(config: Config, environ: Mapping[str, str]) -> Config:
     ``NEWSPRISM_MATCHER_MODEL``, ``_BASE_URL``, ``_API_KEY_PARAMETER``): they also grant the
     classify function the model, so they win over the topics file."""
     return model_from_environment(config, environ, "matcher")
+
+
+def _stored_bytes(data: Store, key: str) -> bytes | None:
+    """The stored object's bytes; None when there is none or it cannot be read (logged), and
+    then the classification is written, as it always was."""
+    try:
+        return data.read(key)
+    except NotFound:
+        return None
+    except Exception as exc:  # e.g. no read access to classified/: write, which is safe
+        log.warning("cannot read the stored classification %s: %s", key, exc)
+        return None
 
 
 def _keep_what_damaged_runs_built(data: Store, key: str, damaged: list[str]) -> None:

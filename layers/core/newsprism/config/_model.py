@@ -37,7 +37,29 @@ te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh
 """
 LANGUAGES = frozenset(_ISO_639_1.split())
 _DURATION_PART = re.compile(r"(\d+)([dhm])")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+_MINUTES = {"d": 24 * 60, "h": 60, "m": 1}
+
+# The allowed range of every number of the file: (lowest, highest, unit), checked at load.
+# Wide enough for any real use, narrow enough that no value floods a host or stalls a run
+# (unbounded, retries = 1e9 with backoff = 1e-300 sends a thousand requests in seconds, and
+# backoff = 1e300 never ends). The model tables' keys hold for [summarizer] and [matcher].
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "settings.max_articles": (1, 1000, ""),  # a digest lists at most this many
+    "settings.highlights": (1, 20, ""),  # bullets per section
+    "fetch.timeout": (0.1, 300.0, " seconds"),  # a feed slower than five minutes is down
+    "fetch.max_bytes": (1000, 50_000_000, " bytes"),  # ten times the default 5 MB
+    # More than five retries of a failing feed only press its host: the next run tries again.
+    "fetch.retries": (0, 5, ""),
+    "fetch.backoff": (0.1, 30.0, " seconds"),  # five retries then wait at most 31 x backoff
+    "fetch.max_retry_after": (1.0, 900.0, " seconds"),
+    "fetch.concurrency": (1, 128, ""),
+    "max_tokens": (1, 100_000, ""),
+    "timeout": (1.0, 900.0, " seconds"),  # a model request: no Lambda runs longer than 900 s
+    "max_pairs": (1, 1000, ""),
+}
+# The digest window: classify reads every raw run inside it, and a window much longer than a
+# month is no daily digest; "24h" is the default, the earlier system's files use "5d".
+MAX_AGE = timedelta(days=30)
 
 
 class ConfigError(ValueError):
@@ -174,7 +196,9 @@ class Config:
         for topic in self.topics:
             if topic.id == topic_id:
                 return topic
-        raise ConfigError(f"{self.source}: topics: no topic {topic_id!r}")
+        known = ", ".join(topic.id for topic in self.topics)
+        raise ConfigError(f"{self.source}: topics: no topic {shown_text(topic_id)} "
+                          f"(known: {known})")
 
     def select(self, topic_ids: Iterable[str] = ()) -> list[Topic]:
         """The named topics (in the order given), or every active topic when none is named."""
@@ -184,17 +208,43 @@ class Config:
         return [topic for topic in self.topics if topic.active]
 
 
-def parse_duration(text: str) -> timedelta:
-    """``"5d"``, ``"36h"``, ``"1d12h"``, ``"90m"``; raises ``ValueError`` otherwise."""
+def parse_duration(text: str, *, longest: timedelta | None = None) -> timedelta:
+    """``"5d"``, ``"36h"``, ``"1d12h"``, ``"90m"``; raises ``ValueError`` otherwise, and for
+    a duration longer than ``longest``."""
     text = text.strip()
     if not text or _DURATION_PART.sub("", text):
-        raise ValueError(f"bad duration {text!r} (use e.g. \"24h\", \"5d\", \"1d12h\")")
-    total = timedelta()
-    for amount, unit in _DURATION_PART.findall(text):
-        total += timedelta(**{_UNITS[unit]: int(amount)})
-    if total <= timedelta():
-        raise ValueError(f"duration {text!r} must be positive")
-    return total
+        raise ValueError(f"bad duration {shown_text(text)} (use e.g. \"24h\", \"5d\", \"1d12h\")")
+    # Counted in whole minutes, an int that cannot overflow, so that "9999999999d" is refused
+    # for its length rather than by timedelta's OverflowError; no real duration has more
+    # digits than int() should be asked to read.
+    parts = _DURATION_PART.findall(text)
+    too_long = ValueError(f"must be at most {_duration_text(longest)}, got {shown_text(text)}"
+                          if longest else f"duration {shown_text(text)} is too long")
+    if any(len(amount) > 12 for amount, _ in parts):
+        raise too_long
+    minutes = sum(int(amount) * _MINUTES[unit] for amount, unit in parts)
+    if minutes <= 0:
+        raise ValueError(f"duration {shown_text(text)} must be positive")
+    if longest is not None and minutes > longest // timedelta(minutes=1):
+        raise too_long
+    try:
+        return timedelta(minutes=minutes)
+    except OverflowError:
+        raise too_long from None
+
+
+def _duration_text(duration: timedelta | None) -> str:
+    """``30d``, ``36h`` or ``90m``: how the file would spell ``duration``."""
+    minutes = (duration or timedelta()) // timedelta(minutes=1)
+    for unit in "dh":
+        if minutes % _MINUTES[unit] == 0:
+            return f"{minutes // _MINUTES[unit]}{unit}"
+    return f"{minutes}m"
+
+
+def shown_text(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters: the line stays short."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text)} characters)"
 
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -17,8 +17,10 @@ from typing import Any, TypeVar
 
 from newsprism.config import _sourcing as sourcing
 from newsprism.config._model import (
+    BOUNDS,
     LANGUAGES,
     MATCHERS,
+    MAX_AGE,
     SUMMARIZERS,
     Config,
     ConfigError,
@@ -33,16 +35,21 @@ from newsprism.config._model import (
     Topic,
     check_model,
     parse_duration,
+    shown_text,
     url_scheme,
 )
-from newsprism.documents import OTHER, TOPIC_ID
+from newsprism.documents import OTHER, SITE_FOLDERS, TOPIC_ID
 from newsprism.outlets import Registry, country_problem, load_registry
 
 T = TypeVar("T")
 M = TypeVar("M", bound=ModelSettings)
 
 _ID = re.compile(f"^{TOPIC_ID.pattern}$")
-_PERSPECTIVE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # becomes a YAML key: "{id}Sources"
+# Becomes a YAML key ("{id}Sources"); as long as a topic id at most.
+_PERSPECTIVE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_ID_LENGTH = "at most 64 characters"
+# The earlier system's names (``_legacy``) of the numbers ``BOUNDS`` limits.
+_ALIASES = {"settings.maxArticlesPerTopic": "settings.max_articles"}
 
 
 class Reader:
@@ -90,12 +97,26 @@ class Reader:
         return value  # type: ignore[no-any-return]
 
     def positive(self, value: T, key: str) -> T:
+        """``bounded``, for the earlier system's reader: its keys as its file spells them."""
+        return self.bounded(value, key, _ALIASES.get(key, key))
+
+    def bounded(self, value: T, key: str, bound: str | None = None) -> T:
+        """``value`` if it lies in the range ``BOUNDS`` gives ``bound`` (default: ``key``);
+        else one line naming the key, the value and the range."""
+        low, high, unit = BOUNDS[bound or key]
         # TOML's nan and inf (JSON's 1e999) are floats too; no timeout or delay can be one.
         if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(key, f"must be a finite number, got {value!r}")
-        if value <= 0:  # type: ignore[operator]
-            raise self.fail(key, f"must be positive, got {value!r}")
-        return value
+        number: float = value  # type: ignore[assignment]
+        if low <= number <= high:
+            return value
+        allowed = f"{_number(low)} to {_number(high)}{unit}"
+        if number <= 0 < low:
+            raise self.fail(key, f"must be positive, got {value!r} (allowed: {allowed})")
+        if number < 0:
+            raise self.fail(key, f"must not be negative, got {value!r} (allowed: {allowed})")
+        raise self.fail(key, f"must be between {_number(low)} and {_number(high)}{unit}, "
+                             f"got {value!r}")
 
     def choice(self, value: str, key: str, choices: tuple[str, ...]) -> Any:
         if value not in choices:
@@ -110,7 +131,7 @@ class Reader:
 
     def duration(self, value: Any, key: str) -> timedelta:
         try:
-            return parse_duration(self.typed(value, key, str))
+            return parse_duration(self.typed(value, key, str), longest=MAX_AGE)
         except ValueError as exc:
             raise self.fail(key, str(exc)) from exc
 
@@ -143,7 +164,7 @@ class Reader:
         if "max_age" in table:
             max_age = self.duration(table["max_age"], "settings.max_age")
         return Settings(
-            max_articles=self.positive(
+            max_articles=self.bounded(
                 self.get(table, "max_articles", "settings", int, default.max_articles),
                 "settings.max_articles"),
             max_age=max_age,
@@ -155,7 +176,7 @@ class Reader:
                 "settings.stories", ("group", "list")),
             repeat_stories=self.get(table, "repeat_stories", "settings", bool,
                                     default.repeat_stories),
-            highlights=self.positive(
+            highlights=self.bounded(
                 self.get(table, "highlights", "settings", int, default.highlights),
                 "settings.highlights"),
             summarizer=self.choice(
@@ -172,29 +193,24 @@ class Reader:
     def fetch_settings(self, value: Any) -> FetchSettings:
         table = self.table(value, "fetch", FetchSettings.__dataclass_fields__)
         default = FetchSettings()
-        retries = self.get(table, "retries", "fetch", int, default.retries)
-        if retries < 0:
-            raise self.fail("fetch.retries", f"must not be negative, got {retries}")
+
+        def number(name: str, fallback: T) -> T:
+            return self.bounded(self.get(table, name, "fetch", type(fallback), fallback),
+                                f"fetch.{name}")
+
         return FetchSettings(
-            timeout=self.positive(self.get(table, "timeout", "fetch", float, default.timeout),
-                                  "fetch.timeout"),
-            max_bytes=self.positive(self.get(table, "max_bytes", "fetch", int, default.max_bytes),
-                                    "fetch.max_bytes"),
-            retries=retries,
-            concurrency=self.positive(
-                self.get(table, "concurrency", "fetch", int, default.concurrency),
-                "fetch.concurrency"),
+            timeout=number("timeout", default.timeout),
+            max_bytes=number("max_bytes", default.max_bytes),
+            retries=number("retries", default.retries),
+            concurrency=number("concurrency", default.concurrency),
             allow_private_networks=self.get(table, "allow_private_networks", "fetch", bool,
                                             default.allow_private_networks),
-            backoff=self.positive(self.get(table, "backoff", "fetch", float, default.backoff),
-                                  "fetch.backoff"),
-            max_retry_after=self.positive(
-                self.get(table, "max_retry_after", "fetch", float, default.max_retry_after),
-                "fetch.max_retry_after"),
+            backoff=number("backoff", default.backoff),
+            max_retry_after=number("max_retry_after", default.max_retry_after),
         )
 
     def model_settings(self, value: Any, cls: type[M], kind: str) -> M:
-        """``[summarizer]`` or ``[matcher]``: text keys stripped, numbers positive."""
+        """``[summarizer]`` or ``[matcher]``: text keys stripped, numbers within ``BOUNDS``."""
         key, names = cls.table, [f.name for f in fields(cls)]  # not the ClassVars
         table = self.table(value, key, names)
         default = cls()
@@ -203,7 +219,7 @@ class Reader:
             fallback = getattr(default, name)
             given = self.get(table, name, key, type(fallback), fallback)
             values[name] = (given.strip() if isinstance(given, str)
-                            else self.positive(given, f"{key}.{name}"))
+                            else self.bounded(given, f"{key}.{name}", name))
         try:
             return check_model(cls(**values), kind)
         except ValueError as exc:
@@ -212,7 +228,11 @@ class Reader:
     def topic(self, value: Any, key: str) -> Topic:
         table = self.table(value, key,
                            ("id", "name", "active", "keywords", "perspectives", "feeds"))
-        topic_id = self.identifier(table, key, _ID, "lower-case letters, digits and '-'")
+        topic_id = self.identifier(table, key, _ID,
+                                   f"lower-case letters, digits and '-', {_ID_LENGTH}")
+        if topic_id in SITE_FOLDERS:  # its pages would land in the site's own folder
+            raise self.fail(f"{key}.id", f"{topic_id!r} is reserved for the site's own "
+                            f"pages ({', '.join(SITE_FOLDERS)}): choose another id")
         key = f"topics[{topic_id}]"
         perspectives = self.items(table.get("perspectives", []), f"{key}.perspectives",
                                   self.perspective)
@@ -236,7 +256,8 @@ class Reader:
 
     def perspective(self, value: Any, key: str) -> Perspective:
         table = self.table(value, key, ("id", "name", "countries"))
-        perspective_id = self.identifier(table, key, _PERSPECTIVE_ID, "letters, digits and '_'")
+        perspective_id = self.identifier(table, key, _PERSPECTIVE_ID,
+                                         f"a letter, then letters, digits and '_', {_ID_LENGTH}")
         if perspective_id == OTHER:  # the stored id of the "Other countries" group
             raise self.fail(f"{key}.id", f"{OTHER!r} is reserved for the outlets of countries "
                                          "no perspective claims")
@@ -315,7 +336,7 @@ class Reader:
                    allowed: str) -> str:
         value = self.required_text(table, "id", key)
         if not pattern.fullmatch(value):
-            raise self.fail(f"{key}.id", f"{value!r} is not a valid id ({allowed})")
+            raise self.fail(f"{key}.id", f"{shown_text(value, 64)} is not a valid id ({allowed})")
         return value
 
     def required_text(self, table: dict[str, Any], name: str, key: str) -> str:
@@ -332,6 +353,11 @@ class Reader:
             if identifier in seen:
                 raise self.fail(key, f"duplicate {what} {identifier!r}")
             seen.add(identifier)
+
+def _number(value: float) -> str:
+    """A bound as the file would write it: ``5``, ``0.1``, ``50000000``."""
+    return str(int(value)) if value == int(value) and value >= 1 else f"{value:g}"
+
 
 def kind_of(value: Any) -> str:
     return {dict: "a table", list: "a list", str: "a string", bool: "a boolean",

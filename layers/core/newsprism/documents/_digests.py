@@ -226,6 +226,9 @@ class Classified:
     # What the matcher model decided about story pairs, or why its answer was not used
     # (issue 20); "" when no model was asked, and then not stored.
     matcher_note: str = ""
+    # Not stored: True when the store already held exactly this document, so the stage wrote
+    # nothing (and S3 sent no event to start the next stage).
+    unchanged: bool = field(default=False, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -337,6 +340,10 @@ class Digest:
     summarizer_note: str = ""  # e.g. why a model's answer was replaced by the extractive one
     model: str = ""  # the model id, where a model wrote the highlights
     usage: dict[str, int] = field(default_factory=dict)  # token counts reported by the model
+    # What the highlights were made from (summarize's input_hash): the classified document's
+    # bytes and the summarizer settings. "" when not recorded, and then not stored.
+    input_hash: str = ""
+    unchanged: bool = field(default=False, compare=False, repr=False)  # as Classified's
 
     @property
     def key(self) -> str:
@@ -350,6 +357,7 @@ class Digest:
             "summarizer_note": self.summarizer_note,
             "model": self.model,
             "usage": dict(self.usage),
+            **({"input_hash": self.input_hash} if self.input_hash else {}),
         }
 
     @classmethod
@@ -361,4 +369,5 @@ class Digest:
             summarizer_note=str(data.get("summarizer_note", "")),
             model=str(data.get("model", "")),
             usage={str(k): int(v) for k, v in data.get("usage", {}).items()},
+            input_hash=str(data.get("input_hash") or ""),
         )

@@ -5,7 +5,7 @@ Data store (``--data``)::
     raw/{topic}/{YYYY-MM-DD}/{run_id}.json   one fetch run of one topic (RawRun)
     classified/{topic}/{YYYY-MM-DD}.json     the day's selection (Classified)
     digests/{topic}/{YYYY-MM-DD}.json        the selection with its highlights (Digest)
-    state/feeds/{sha256(url)[:16]}.json      a feed's conditional-GET validators
+    state/feeds/{topic}/{sha256(url)[:16]}.json   a feed's conditional-GET validators, per topic
 
 Site store (``--site``)::
 
@@ -29,6 +29,8 @@ RAW = "raw/"
 CLASSIFIED = "classified/"
 DIGESTS = "digests/"
 MANIFESTS = "manifest/"
+# Top-level folders of the site that are not topics' (render): no topic may take their name.
+SITE_FOLDERS = ("assets", "manifest", "sitemaps", "topics")
 FEED_STATE = "state/feeds/"
 
 _DAILY = re.compile(rf"(?P<topic>{TOPIC_ID.pattern})/(?P<date>{DATE.pattern})\.json")
@@ -62,8 +64,10 @@ def manifest_topic(key: str) -> str | None:
     return topic if TOPIC_ID.fullmatch(topic) else None
 
 
-def feed_state_key(url: str) -> str:
-    return f"{FEED_STATE}{hashlib.sha256(url.encode()).hexdigest()[:16]}.json"
+def feed_state_key(topic: str, url: str) -> str:
+    """Per topic as well as per feed: a 304 only means "nothing new since this topic's last
+    run stored the articles", and a feed two topics share is fetched by each."""
+    return f"{FEED_STATE}{topic}/{hashlib.sha256(url.encode()).hexdigest()[:16]}.json"
 
 
 def parse_daily_key(key: str, prefix: str) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from newsprism.documents._keys import raw_run_key
+from newsprism.text import OUTLET_LIMIT, SUMMARY_LIMIT, TITLE_LIMIT, plain_text
 
 SCHEMA = 1
 
@@ -152,18 +153,20 @@ class Article:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
+        # Feed text read back gets the normalization the parsers give it (text.plain_text):
+        # runs stored before it (or by hand) may carry a U+202E or a 100 KB title (issue 22).
         return cls(
             id=str(data["id"]),
-            title=str(data["title"]),
+            title=plain_text(str(data["title"]), TITLE_LIMIT),
             url=str(data["url"]),
-            source=str(data["source"]),
+            source=plain_text(str(data["source"]), OUTLET_LIMIT),
             source_url=str(data.get("source_url", "")),
             published=parse_time(str(data["published"])),
             language=str(data.get("language", "")),
             region=str(data.get("region", "")),
             feed=str(data.get("feed", "")),
             perspective=str(data["perspective"]),
-            summary=str(data.get("summary", "")),
+            summary=plain_text(str(data.get("summary", "")), SUMMARY_LIMIT),
         )
 
 

@@ -129,7 +129,13 @@ class Fetcher:
             self.pins[host] = addresses
         async with self._hosts.setdefault(host, asyncio.Semaphore(PER_HOST)):
             request = self.client.build_request("GET", target, headers=headers)
-            response = await self.client.send(request, stream=True)
+            try:
+                response = await self.client.send(request, stream=True)
+            except httpx.InvalidURL:
+                # httpx prepares the request of a redirect even when it is not to follow it,
+                # and fails on a Location with a scheme and no host ("javascript:…",
+                # "data:…", "mailto:…"): no http(s) URL, so refused like one of another scheme.
+                raise FetchError("redirect to a non-http(s) URL refused") from None
             try:
                 yield response
             finally:

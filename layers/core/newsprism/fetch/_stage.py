@@ -143,10 +143,10 @@ async def fetch_topics_async(config: Config, topics: Sequence[Topic], data: Stor
             raise result
         stored.append(result)
     # Only now that their articles are stored may a later run be answered "not modified".
-    for _, outcomes in stored:
+    for run, outcomes in stored:
         for outcome in outcomes:
             if outcome.state is not None:
-                fetch_state.save(data, outcome.state)
+                fetch_state.save(data, run.topic, outcome.state)
     return [run for run, _ in stored]
 
 
@@ -198,7 +198,7 @@ class _Stage:
 
     async def feed(self, topic: Topic, feed: Feed) -> _Outcome:
         try:
-            outcome = await self.fetch(feed)
+            outcome = await self.fetch(topic, feed)
         except Exception as exc:  # a bug must cost one feed, not the run (logged in full)
             log.exception("fetching %s failed unexpectedly", feed.fetch_url)
             outcome = _Outcome(_report(feed, "error", attempts=0,
@@ -209,10 +209,12 @@ class _Stage:
             self.progress(topic, outcome.report)
         return outcome
 
-    async def fetch(self, feed: Feed) -> _Outcome:
-        """Download and parse one feed, retrying what may pass; every failure is a report."""
+    async def fetch(self, topic: Topic, feed: Feed) -> _Outcome:
+        """Download and parse one of ``topic``'s feeds, retrying what may pass; every failure
+        is a report."""
         started = time.monotonic()
-        previous = await asyncio.to_thread(fetch_state.load, self.data, feed.fetch_url)
+        previous = await asyncio.to_thread(fetch_state.load, self.data, topic.id,
+                                           feed.fetch_url)
         conditional = previous.request_headers() if previous else {}
         attempts = 0
         while True:
@@ -245,8 +247,8 @@ class _Stage:
         try:
             articles = await self.on_cpu(parse_feed, response.body, feed, response.url,
                                          self.now, content_type=response.content_type)
-        except NotAFeed as exc:
-            error = f"not a feed: {shorten(str(exc))}"
+        except NotAFeed as exc:  # not a feed, or one too costly to parse
+            error = f"{exc.label}: {shorten(str(exc))}"
         except Exception as exc:  # a parser bug on hostile input must not sink the run
             error = f"parse error: {shorten(f'{type(exc).__name__}: {exc}')}"
         else:

@@ -2,9 +2,11 @@
 
 A feed that sent ``ETag`` or ``Last-Modified`` with its last full answer is asked with
 ``If-None-Match`` / ``If-Modified-Since`` next time (RFC 9110 §13.1); a ``304 Not Modified``
-costs the publisher and us no body. The state lives at ``state/feeds/{sha256(url)[:16]}.json``
-and is written only once the run holding that answer's articles is stored, so a 304 never
-stands for articles that were lost.
+costs the publisher and us no body. The state lives at
+``state/feeds/{topic}/{sha256(url)[:16]}.json`` and is written only once the run holding that
+answer's articles is stored, so a 304 never stands for articles that were lost. It is kept per
+topic: a 304 says "nothing new since *this topic's* last full answer", and a feed that two
+topics share must give each of them its articles once (issue 21).
 """
 
 from __future__ import annotations
@@ -49,10 +51,10 @@ def from_response(url: str, headers: httpx.Headers) -> Validators:
                       last_modified=headers.get("last-modified", "").strip())
 
 
-def load(store: Store, url: str) -> Validators | None:
-    """The stored validators of ``url``, or None. A damaged or foreign state file is ignored
-    (logged): the feed is then fetched in full, which is always safe."""
-    key = documents.feed_state_key(url)
+def load(store: Store, topic: str, url: str) -> Validators | None:
+    """The validators ``topic`` stored for ``url``, or None. A damaged or foreign state file
+    is ignored (logged): the feed is then fetched in full, which is always safe."""
+    key = documents.feed_state_key(topic, url)
     try:
         document = documents.loads(store.read(key), name=key)
         validators = Validators(url=str(document["url"]), etag=str(document.get("etag", "")),
@@ -68,14 +70,15 @@ def load(store: Store, url: str) -> Validators | None:
     return validators if validators.url == url and validators else None
 
 
-def save(store: Store, validators: Validators) -> None:
-    """Store the validators of a full answer; an answer without any removes old ones (the
-    server no longer supports conditional requests, so asking would be pointless).
+def save(store: Store, topic: str, validators: Validators) -> None:
+    """Store the validators of a full answer to ``topic``'s run; an answer without any removes
+    old ones (the server no longer supports conditional requests, so asking would be
+    pointless).
 
     A failure is logged, not raised: the run is stored already, and an old or missing state
     only means a full download next time (an old ETag no longer matches a changed feed).
     """
-    key = documents.feed_state_key(validators.url)
+    key = documents.feed_state_key(topic, validators.url)
     try:
         if validators:
             store.write(key, documents.dumps(validators.to_dict()))

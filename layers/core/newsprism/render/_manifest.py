@@ -1,22 +1,24 @@
 """The site's manifest: what the index, archives, feeds and sitemap are built from.
 
 Publishing a day must cost the same with ten digests in the archive as with eight hundred, so
-the render stage never lists or reads the archive: it reads one small document per topic,
-``manifest/{topic}.json`` in the site store, adds the new day and writes it back. It lives
+the render stage never lists or reads the archive: it reads one compact document for its
+topic, ``manifest/{topic}.json`` in the site store, adds the new day and writes it back. It lives
 beside the pages it describes, so it lists exactly what this site has published (a fresh
 site starts empty), and anyone may read it as a machine-readable table of contents.
 
-One file per topic: renders of different topics, which run at the same time, never write the
-same object, so none can lose another's update. Every entry keeps the day's dates, counts and
-first highlight (for the archive); only the newest ``FEED_ENTRIES`` keep all the highlights
-(for the feeds), which keeps the file small however long the archive grows.
+One file per topic: renders of different topics never write the same one, and renders of one
+topic update it by compare-and-swap (``_versioned``), so none loses another's day. Every
+entry keeps the day's dates, counts and first highlight (for the archive); only the newest
+``FEED_ENTRIES`` keep all the highlights (for the feeds): a compact line a day.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from newsprism.documents import (
@@ -35,8 +37,12 @@ from newsprism.render._sources import OutletView, SourceView
 from newsprism.render._views import DigestView
 from newsprism.store import NotFound, Store
 
+log = logging.getLogger(__name__)
+
 FEED_ENTRIES = 20  # digests per feed; the manifest keeps the highlights of this many
 LEAD_CHARS = 200  # the first highlight, as the archive shows it
+PARSED = 40  # entries read into objects; at least the archive page's and the feeds'
+
 
 
 @dataclass(frozen=True)
@@ -113,40 +119,74 @@ class Entry:
 
 @dataclass(frozen=True)
 class TopicManifest:
-    """Every digest of one topic that the site has published, oldest first."""
+    """Every digest of one topic that the site has published, oldest first.
+
+    Only the newest ``PARSED`` entries are read into ``Entry`` objects: a render needs no
+    more (the archive page, the feeds, the new day's neighbours). The older ones stay as
+    stored (``older``), looked at for their dates or their month's page only, so reading and
+    writing a manifest of a year costs about what one of a month does.
+    """
 
     topic: str
     name: str  # the topic's name in its newest digest
     perspectives: tuple[PerspectiveInfo, ...]  # in configuration order, as of the newest digest
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...]  # the newest PARSED, oldest first
+    older: tuple[dict[str, Any], ...] = ()  # the earlier entries as stored, oldest first
 
     @property
     def key(self) -> str:
         return manifest_key(self.topic)
 
     @property
+    def days(self) -> int:
+        return len(self.older) + len(self.entries)
+
+    @cached_property  # asked for several times a render; a year of dates is a long list
     def dates(self) -> list[str]:
-        return [entry.date for entry in self.entries]
+        return [str(entry["date"]) for entry in self.older] + [e.date for e in self.entries]
 
     @property
     def latest(self) -> Entry:
         return self.entries[-1]
 
+    def changed_days(self) -> list[tuple[str, str]]:
+        """Every digest's date and the day (UTC) it was generated, newest first."""
+        newest = [(e.date, e.generated_at.date().isoformat()) for e in reversed(self.entries)]
+        # Stored times are UTC ("2026-02-12T04:10:00.000Z"): the day is their first ten.
+        return newest + [(str(e["date"]), str(e["generated_at"])[:10])
+                         for e in reversed(self.older)]
+
+    def months(self) -> list[str]:
+        """The months ("2026-02") with a digest, oldest first."""
+        return sorted({date[:7] for date in self.dates})
+
+    def month(self, month: str) -> list[Entry]:
+        """The entries of ``month``, oldest first."""
+        return ([Entry.from_dict(e) for e in self.older if str(e["date"]).startswith(month)]
+                + [e for e in self.entries if e.date.startswith(month)])
+
     def with_digest(self, view: DigestView) -> TopicManifest:
         """This manifest with the digest's entry added, or replacing the one of its day."""
-        others = [entry for entry in self.entries if entry.date != view.date]
-        entries = sorted([*others, entry_of(view)], key=lambda entry: entry.date)
+        added = entry_of(view)
+        older, parsed = list(self.older), list(self.entries)
+        if older and added.date <= str(older[-1]["date"]):  # a day long past: read them all
+            parsed = [Entry.from_dict(e) for e in older] + parsed
+            older = []
+        parsed = sorted([*(e for e in parsed if e.date != added.date), added],
+                        key=lambda entry: entry.date)
         # Only the newest entries feed the feeds: the others drop their highlights.
-        keep = len(entries) - FEED_ENTRIES
-        entries = [replace(e, sections=()) if i < keep and e.sections else e
-                   for i, e in enumerate(entries)]
-        newest = entries[-1].date == view.date
+        keep = len(parsed) - FEED_ENTRIES
+        parsed = [replace(e, sections=()) if i < keep and e.sections else e
+                  for i, e in enumerate(parsed)]
+        older += [e.to_dict() for e in parsed[:-PARSED]]
+        newest = parsed[-1].date == view.date
         return TopicManifest(
             topic=self.topic,
             name=view.topic_name if newest else self.name,
             perspectives=(tuple(PerspectiveInfo(p.id, p.name) for p in view.perspectives
                                 if p.tone) if newest else self.perspectives),
-            entries=tuple(entries),
+            entries=tuple(parsed[-PARSED:]),
+            older=tuple(older),
         )
 
     def neighbours(self, date: str) -> tuple[str | None, str | None]:
@@ -160,7 +200,7 @@ class TopicManifest:
         document = {
             "schema": SCHEMA, "topic": self.topic, "name": self.name,
             "perspectives": [{"id": p.id, "name": p.name} for p in self.perspectives],
-            "entries": [entry.to_dict() for entry in self.entries],
+            "entries": [*self.older, *(entry.to_dict() for entry in self.entries)],
         }
         # Compact, unlike the stage documents: it grows by one line of JSON a day.
         return (json.dumps(document, sort_keys=True, ensure_ascii=False,
@@ -170,11 +210,17 @@ class TopicManifest:
     def from_bytes(cls, data: bytes, *, key: str) -> TopicManifest:
         document = loads(data, name=key)
         try:
+            stored = document["entries"]
+            older = tuple(stored[:-PARSED])
+            if not all(isinstance(e, dict) and isinstance(e.get("date"), str)
+                       and isinstance(e.get("generated_at"), str) for e in older):
+                raise ValueError("an entry without its date")
             return cls(
                 topic=str(document["topic"]), name=str(document["name"]),
                 perspectives=tuple(PerspectiveInfo(str(p["id"]), str(p["name"]))
                                    for p in document["perspectives"]),
-                entries=tuple(Entry.from_dict(e) for e in document["entries"]),
+                entries=tuple(Entry.from_dict(e) for e in stored[-PARSED:]),
+                older=older,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SchemaError(f"{key}: not a site manifest ({exc!r}); rebuild the site with "
@@ -185,15 +231,20 @@ def empty_manifest(topic: str) -> TopicManifest:
     return TopicManifest(topic=topic, name=topic, perspectives=(), entries=())
 
 
-def load_manifests(site: Store) -> dict[str, TopicManifest]:
-    """Every topic's manifest in the site, by topic id (sorted): one listing of the manifest
-    folder (one key per topic) and one read per topic, whatever the size of the archive."""
+def load_manifests(site: Store, prefix: str = MANIFESTS) -> dict[str, TopicManifest]:
+    """The manifests of the topics whose key starts with ``prefix`` (every topic's by
+    default), by topic id (sorted). Only for rebuilding a site-wide document that is missing
+    or damaged: a render reads its own topic's manifest only. A damaged manifest is left
+    out (logged): it must not cost the other topics their place."""
     manifests = {}
-    for key in site.list(MANIFESTS):
+    for key in site.list(prefix):
         if manifest_topic(key):
             try:
                 manifest = TopicManifest.from_bytes(site.read(key), key=key)
             except NotFound:  # removed between the listing and the read
+                continue
+            except SchemaError as exc:
+                log.warning("leaving out %s", exc)
                 continue
             manifests[manifest.topic] = manifest
     return dict(sorted(manifests.items()))

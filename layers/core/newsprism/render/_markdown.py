@@ -6,8 +6,9 @@ digest of the earlier system's ``topics.json``) is written in the earlier format
 
 The file is a Hugo page: YAML front matter, the highlights, ``<!--more-->`` (Hugo's summary
 divider) and the numbered source list. Feed text is hostile, so every piece of it is escaped
-to render as the plain text it is (CommonMark 0.31 §2.4 backslash escapes); the escapes
-change nothing for ordinary headlines, which is why the seed still comes out unchanged.
+to render as the plain text it is, in Hugo as in any CommonMark renderer (CommonMark 0.31
+§2.4 backslash escapes, which goldmark and Hugo honour); the escapes change nothing for
+ordinary headlines, which is why the seed still comes out unchanged.
 """
 
 from __future__ import annotations
@@ -29,10 +30,26 @@ from newsprism.documents import (
 from newsprism.outlets import country_name
 from newsprism.render._compare import Headline, compared_events
 from newsprism.render._continuing import unverified
+from newsprism.render._sources import locale_label
 
-# Characters that start emphasis, links, code spans, autolinks or raw HTML, and the backslash
-# itself. "~" too: Hugo's Goldmark renders "~~text~~" as strikethrough (GFM).
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
+# Characters that start emphasis, links, images, footnotes, code spans, autolinks or raw HTML,
+# and the backslash itself. "~" too: Hugo's Goldmark renders "~~text~~" as strikethrough (GFM).
+# "{" and "}": Hugo takes shortcodes ("{{< name >}}", "{{% name %}}") out of the page before
+# its Markdown is read (gohugo/hugo#586: extracted, replaced by placeholders, then the markup
+# is processed), so a Markdown escape of "<" or "%" leaves "{{" intact: "{{% nosuchshortcode
+# %}}" failed the build (issue 22). With every brace escaped no "{{" or "}}" is left for Hugo
+# to find ("\{\{%"), and the escapes render as the braces they escape. (Hugo's own escape,
+# "{{</* name */>}}", is for whole shortcodes in documentation: it would change any other text.)
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~{}])")
+# What goldmark's linkify extension (on in Hugo by default: markup.goldmark.extensions.linkify,
+# gohugo.io/configuration/markup) makes a link of, with either "unsafe": a "www." host, a
+# URL with "http:", "https:" or "ftp:" and "//", an e-mail address (goldmark's
+# extension/linkify.go matches those prefixes and "@" on the raw source, at the start of a
+# line, after a space, "*", "_", "~", "(" or any inline element). A backslash before the "."
+# of "www.", the ":" of "://" or the "@" breaks each prefix and still renders the character
+# itself. Inside a link's text linkify does not run (``pc.IsInLinkLabel()``), and the earlier
+# system's titles there hold URLs that must stay as they were (venezuela/2026-05-30).
+_LINKIFIED = re.compile(r"(?<=www)(?=\.)|(?=://)|(?=@)", re.IGNORECASE)
 # "&amp;", "&#60;": an entity reference would be decoded (CommonMark §2.5); a bare "&" is text.
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # A line ending (LF or CR, CommonMark §2.1) would end the list item; the other C0 controls have
@@ -42,8 +59,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # break inside the list item (CommonMark §4.2, §5.1-5.3).
 _LEADING_MARKER = re.compile(r"^(?:[#>+-]|(\d{1,9})([.)]))")
 # A link destination ends at a space or an unbalanced ")" and may not hold "<", ">" or control
-# characters (CommonMark §6.3): those are percent-encoded (RFC 3986 §2.1).
-_URL_BREAKING = re.compile(r"[\x00-\x20\x7f()<>]")
+# characters (CommonMark §6.3): those are percent-encoded (RFC 3986 §2.1). Braces too: Hugo
+# would read "{{<" or "{{%" in a destination as a shortcode (see _INLINE_SPECIAL), and URL
+# parsers percent-encode them in a path anyway (WHATWG URL, "path percent-encode set").
+_URL_BREAKING = re.compile(r"[\x00-\x20\x7f()<>{}]")
 # Only web links are written as links; anything else ("javascript:", "data:") stays text.
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 # JSON leaves these unescaped, but YAML forbids or folds them inside a double-quoted scalar.
@@ -147,8 +166,7 @@ def _headlines(headlines: Sequence[Headline], more: int) -> str:
     """ "[Title](url) - Outlet, Country; Outlet B, Country · [Other title](url) - …" """
     parts = []
     for headline in headlines:
-        title = escape_text(headline.title)
-        link = f"[{title}]({escape_url(headline.href)})" if headline.href else title
+        link = _linked(headline.title, headline.href)
         outlets = "; ".join(escape_text(o.name) + _place_named(o.country, o.unverified)
                             for o in headline.outlets)
         parts.append(f"{link} - {outlets}")
@@ -158,8 +176,7 @@ def _headlines(headlines: Sequence[Headline], more: int) -> str:
 
 
 def _continuing_line(classified: Classified, story: ContinuingStory) -> str:
-    title = escape_text(story.title)
-    link = f"[{title}]({escape_url(story.url)})" if _WEB_URL.match(story.url) else title
+    link = _linked(story.title, story.url)
     place = _place(story.outlet_country, unverified(classified, story))
     try:
         first = date.fromisoformat(story.first_listed)
@@ -216,18 +233,31 @@ def _bullets(bullets: tuple[Bullet, ...]) -> list[str]:
 def _source_line(number: int, listed: ListedArticle, place: str = "") -> str:
     article = listed.article
     published = article.published.astimezone(UTC)
-    locale = escape_text(f"{article.language}-{article.region}")
-    title = escape_text(article.title)
-    link = f"[{title}]({escape_url(article.url)})" if _WEB_URL.match(article.url) else title
+    # "[en-US] ", as the earlier system wrote it; "[en] " for a feed without a region, nothing
+    # for one without a language or region (not "[-]", issue 22).
+    locale = locale_label(article.language, article.region)
+    prefix = f"[{escape_text(locale)}] " if locale else ""
+    link = _linked(article.title, article.url)
     day = f"{published.month}/{published.day}/{published.year}"
-    return f"{number}. [{locale}] {link} - {escape_text(article.source)}{place} ({day})"
+    return f"{number}. {prefix}{link} - {escape_text(article.source)}{place} ({day})"
 
 
-def escape_text(text: str) -> str:
-    """Feed text as Markdown that renders as exactly that text: no markup, no raw HTML."""
+def escape_text(text: str, *, link_text: bool = False) -> str:
+    """Feed text as Markdown that renders as exactly that text in Hugo: no markup, no raw
+    HTML, no shortcode, no link; ``link_text`` when it is the text of a link, where nothing
+    is made a link of (``_LINKIFIED``)."""
     text = _CONTROL.sub(" ", text)
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    if not link_text:
+        text = _LINKIFIED.sub(r"\\", text)
     return _ENTITY.sub(r"\\&", text)
+
+
+def _linked(title: str, url: str | None) -> str:
+    """A headline as a link to ``url`` when that is a web URL, else as text."""
+    if url and _WEB_URL.match(url):
+        return f"[{escape_text(title, link_text=True)}]({escape_url(url)})"
+    return escape_text(title)
 
 
 def escape_url(url: str) -> str:

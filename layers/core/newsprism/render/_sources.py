@@ -78,7 +78,7 @@ class SourceView:
     country: str  # as OutletView.country
     unverified: bool  # as OutletView.unverified
     state_affiliated: bool
-    locale: str  # "en-US"
+    locale: str  # "en-US" (``locale_label``); "" when the feed gave neither
     language: str  # for the title's lang attribute; "" when unusable
     published: str  # "12 Feb 2026" (UTC)
     published_iso: str
@@ -118,7 +118,7 @@ def source_view(number: int, listed: ListedArticle, classified: Classified, *, f
         country=country_of(listed.outlet_country),
         unverified=is_unverified(classified, listed),
         state_affiliated=state,
-        locale=f"{article.language}-{article.region}",
+        locale=locale_label(article.language, article.region),
         language=lang_attribute(article.language),
         published=short_date(published.date()),
         published_iso=format_time(published),
@@ -135,6 +135,12 @@ def _related_view(classified: Classified, listed: ListedArticle, report: Related
                        report.url if WEB_URL.match(report.url) else None,
                        outlet.country, outlet.unverified,
                        side if side != outlet.country else "")
+
+
+def locale_label(language: str, region: str) -> str:
+    """ "en-US"; "en" or "US" when the feed has only one of them; "" when it has neither, so
+    that no line ends in a dangling "-" (issue 22)."""
+    return "-".join(part for part in (language, region) if part)
 
 
 def lang_attribute(language: str) -> str:

@@ -1,10 +1,14 @@
 """The render stage: stored digests -> the static site (docs/design.md, "Site").
 
 Publishing a day writes that digest's page, Markdown and JSON (the stored digest with the
-events both sides reported added as ``compared``), refreshes its neighbours' pages
-(they gain a "next" or "previous" link), and rebuilds the index, the topic's archive, the
-feeds and the sitemap from the site's manifest (see manifest.py): a fixed number of requests
-whatever the size of the archive. ``render_all`` rebuilds everything from the stored digests.
+events both sides reported added as ``compared``), refreshes its neighbours' pages (they gain
+a "next" or "previous" link), and updates what lists it: its topic's manifest, archive,
+month page, feed and sitemap, then the topic's line in the directory and the site summary,
+from which the home page and the site feed are rebuilt (``_site``). Every one of those is
+one document of a bounded size or one topic's, so a day costs the same number of requests
+whatever the number of topics or the length of the archive; shared documents are updated
+by compare-and-swap (``_versioned``), so renders may run at once. ``render_all`` rebuilds
+everything from the stored digests.
 
 Pages carry a Content-Security-Policy that allows no script at all and nothing from another
 host; Jinja's autoescaping escapes every piece of feed text, and only http(s) URLs become
@@ -13,88 +17,68 @@ links (views.py).
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from urllib.parse import urlsplit, urlunsplit
 
 from newsprism.documents import (
     DIGESTS,
     MANIFESTS,
-    OTHER,
     Digest,
     SchemaError,
     decode,
     digest_key,
     dumps,
     loads,
+    manifest_key,
     manifest_topic,
     parse_daily_key,
 )
-from newsprism.render._atom import FeedItem, atom_feed
 from newsprism.render._compare import compared_document
-from newsprism.render._manifest import (
-    FEED_ENTRIES,
-    Entry,
-    TopicManifest,
-    empty_manifest,
-    load_manifests,
-)
+from newsprism.render._manifest import TopicManifest, empty_manifest, load_manifests
 from newsprism.render._markdown import render_markdown
-from newsprism.render._sides import tone
-from newsprism.render._sitemap import sitemap
-from newsprism.render._svg import Segment, balance_bar
-from newsprism.render._urls import feed_path, parse_base_url
-from newsprism.render._views import DigestView, digest_view, long_date, month_label
+from newsprism.render._pages import (
+    Write,
+    directory_pages,
+    home_pages,
+    render_page,
+    shared_pages,
+    shared_pages_version,
+    sitemap_pages,
+    topic_pages,
+    writer,
+)
+from newsprism.render._site import (
+    SITE_SUMMARY,
+    Directory,
+    SiteSummary,
+    directory_key,
+    initial_of,
+)
+from newsprism.render._sitemap import sitemap_files
+from newsprism.render._urls import parse_base_url
+from newsprism.render._versioned import settle, update
+from newsprism.render._views import DigestView, digest_view, long_date
 from newsprism.store import NotFound, Store
 
-# Pages that change whenever a digest is added: readers and caches look again soon.
-INDEX_CACHE = "public, max-age=300"
 # A digest's page gains a "next" link when the following digest appears, about a day later.
 PAGE_CACHE = "public, max-age=3600"
 # A digest's Markdown and JSON only change when the day is re-run.
 DATED_CACHE = "public, max-age=86400"
-# Asset names carry a hash of their content: a changed file is a new name.
-ASSET_CACHE = "public, max-age=31536000, immutable"
 # Read back by the next render; never worth caching on the way.
 MANIFEST_CACHE = "no-cache"
 
 log = logging.getLogger(__name__)
 
-_ASSETS = {"css": "style.css", "icon": "icon.svg"}
 
+class RenderIncomplete(RuntimeError):
+    """``render_all`` published what it could read; these stored documents it could not."""
 
-@dataclass(frozen=True)
-class DayView:
-    """One published digest as the index and the archive list it."""
-
-    topic: str
-    date: str
-    label: str  # "Thursday 12 February 2026"
-    articles: int
-    others: int  # of ``articles``, those from other countries (no side's)
-    segments: tuple[Segment, ...]
-    balance: Markup
-    blindspots: int
-    thin: tuple[str, ...]  # names of the thin sides
-    lead: str
-    highlights: tuple[str, ...]  # the overall highlights, where the manifest keeps them
-
-
-@dataclass(frozen=True)
-class TopicView:
-    """A topic on the index: its newest digest and the size of its archive."""
-
-    id: str
-    name: str
-    latest: DayView
-    days: int  # digests in its archive
+    def __init__(self, written: list[str], damaged: list[str]) -> None:
+        super().__init__(f"{len(damaged)} damaged stored document"
+                         f"{'' if len(damaged) == 1 else 's'} left out: " + "; ".join(damaged))
+        self.written = written
+        self.damaged = damaged
 
 
 def render_digest(data: Store, site: Store, topic_id: str, date: str, *,
@@ -103,24 +87,46 @@ def render_digest(data: Store, site: Store, topic_id: str, date: str, *,
     base = parse_base_url(base_url)
     # Raises NotFound for a digest that was never stored.
     digest, stored = _load(data, topic_id, date)
-    manifests = load_manifests(site)
-    before = manifests.get(topic_id, empty_manifest(topic_id))
-    view = digest_view(digest, published=before.dates)
-    manifest = manifests[topic_id] = before.with_digest(view)
-    previous, following = manifest.neighbours(date)
-    keys = _write_digest(site, view, previous, following, base, sources=(digest, stored))
-    if date not in before.dates:  # a new day: the days around it gain a link to it
-        for neighbour in (previous, following):
-            if neighbour:
-                keys += _refresh_page(data, site, manifest, neighbour, base)
-    keys += _write_listings(site, manifests, [topic_id], base)
-    # The manifest goes last: if anything above fails, the rerun sees a new day again.
-    keys.append(_write(site, manifest.key, manifest.to_bytes(), MANIFEST_CACHE))
-    return sorted(keys)
+    write = writer(site)
+    keys = _write_sources(write, digest, stored)
+    views = _Views(digest)
+    before: list[TopicManifest] = []
+
+    made: dict[bytes, TopicManifest] = {}  # what add_day wrote, not to be parsed again
+
+    def add_day(body: bytes | None) -> bytes:
+        manifest = _topic_manifest(body, topic_id)
+        before[:] = [manifest]
+        added = manifest.with_digest(views.at(sorted({*manifest.dates, date})))
+        made.clear()
+        made[written := added.to_bytes()] = added
+        return written
+
+    key = manifest_key(topic_id)
+    version = update(site, key, add_day, cache_control=MANIFEST_CACHE)
+    new_day = date not in before[0].dates
+    latest: list[TopicManifest] = []
+
+    def publish(body: bytes) -> list[str]:
+        manifest = made.get(body) or TopicManifest.from_bytes(body, key=key)
+        latest[:] = [manifest]
+        written = _write_page(write, manifest, views.at(manifest.dates), base)
+        if new_day:  # the days around a new one gain a link to it
+            for neighbour in manifest.neighbours(date):
+                if neighbour:
+                    written += _refresh_page(data, write, manifest, neighbour, base)
+        return written + topic_pages(write, manifest, [date[:7]], base)
+
+    keys += [key, *settle(site, key, version, publish)]
+    grew = not before[0].entries or sitemap_files(before[0]) != sitemap_files(latest[0])
+    keys += _publish_site(site, write, latest[0], base, sitemaps=grew)
+    return sorted(set(keys))
 
 
 def render_all(data: Store, site: Store, *, base_url: str | None = None) -> list[str]:
-    """Rebuild the whole site, and its manifests, from the stored digests."""
+    """Rebuild the whole site, and its manifests, from the stored digests. A damaged digest
+    is left out and reported (``RenderIncomplete``, after everything else is written); a
+    topic none of whose digests could be read keeps its manifest."""
     base = parse_base_url(base_url)
     catalog: dict[str, list[str]] = {}
     for key in data.list(DIGESTS):
@@ -129,37 +135,166 @@ def render_all(data: Store, site: Store, *, base_url: str | None = None) -> list
         except ValueError:
             continue
         catalog.setdefault(topic_id, []).append(date)
+    write = writer(site)
     manifests: dict[str, TopicManifest] = {}
+    damaged: list[str] = []
     keys: list[str] = []
     for topic_id, dates in sorted(catalog.items()):
-        dates.sort()
-        manifest = empty_manifest(topic_id)
         loaded = {}
-        for date in dates:
+        for date in sorted(dates):
             try:
                 loaded[date] = _load(data, topic_id, date)
             except SchemaError as exc:  # one damaged digest must not cost the others' pages
                 log.warning("skipping %s", exc)
+                damaged.append(str(exc))
         if not loaded:
             continue
-        dates = list(loaded)
-        for index, (digest, stored) in enumerate(loaded.values()):
-            view = digest_view(digest, published=dates)
-            manifest = manifest.with_digest(view)
-            previous = dates[index - 1] if index else None
-            following = dates[index + 1] if index + 1 < len(dates) else None
-            keys += _write_digest(site, view, previous, following, base,
-                                  sources=(digest, stored))
+        published = list(loaded)
+        manifest = empty_manifest(topic_id)
+        for digest, _ in loaded.values():
+            manifest = manifest.with_digest(digest_view(digest, published=published))
+        for digest, stored in loaded.values():
+            keys += _write_sources(write, digest, stored)
+            keys += _write_page(write, manifest, digest_view(digest, published=published),
+                                base)
+        keys += topic_pages(write, manifest, {d[:7] for d in published}, base)
         manifests[topic_id] = manifest
-    if not manifests:
-        return []
-    keys += _write_listings(site, manifests, list(manifests), base)
-    for manifest in manifests.values():
-        keys.append(_write(site, manifest.key, manifest.to_bytes(), MANIFEST_CACHE))
-    for key in site.list(MANIFESTS):  # topics with no stored digest left leave the index
-        if (topic := manifest_topic(key)) and topic not in manifests:
+    kept = {topic for topic in catalog if topic not in manifests}  # unreadable: kept as is
+    for key in site.list(MANIFESTS):  # topics with no stored digest left leave the site
+        topic = manifest_topic(key)
+        gone = topic is not None and topic not in manifests and topic not in kept
+        if gone or key.startswith(directory_key("")[:-len(".json")]):  # directories: rebuilt
             site.delete(key)
-    return sorted(keys)
+    for manifest in manifests.values():
+        keys.append(write(manifest.key, manifest.to_bytes(), MANIFEST_CACHE))
+    for topic in sorted(kept):  # their lines in the site-wide pages come from their manifests
+        with contextlib.suppress(NotFound, SchemaError):
+            manifests[topic] = TopicManifest.from_bytes(site.read(manifest_key(topic)),
+                                                        key=manifest_key(topic))
+    keys += _write_site(site, write, manifests, base)
+    if damaged:
+        raise RenderIncomplete(sorted(set(keys)), damaged)
+    return sorted(set(keys))
+
+
+class _Views:
+    """The digest's page data for a given list of published days, built once per list."""
+
+    def __init__(self, digest: Digest) -> None:
+        self.digest = digest
+        self.built: dict[tuple[str, ...], DigestView] = {}
+
+    def at(self, published: list[str]) -> DigestView:
+        key = tuple(published)
+        if key not in self.built:
+            self.built[key] = digest_view(self.digest, published=published)
+        return self.built[key]
+
+
+def _topic_manifest(body: bytes | None, topic_id: str) -> TopicManifest:
+    if body is None:
+        return empty_manifest(topic_id)
+    return TopicManifest.from_bytes(body, key=manifest_key(topic_id))
+
+
+def _write_site(site: Store, write: Write, manifests: dict[str, TopicManifest],
+                base: str | None) -> list[str]:
+    """Every site-wide document and page, from every topic's manifest (``render_all``)."""
+    summary, directories = SiteSummary(), dict[str, Directory]()
+    for topic, manifest in sorted(manifests.items()):
+        summary = summary.with_topic(manifest)
+        initial = initial_of(topic)
+        directories[initial] = directories.get(initial, Directory(initial, {})).with_topic(
+            manifest)
+    shared = shared_pages(base)
+    keys = [write(name, body, cache) for name, (body, cache) in shared.items()]
+    summary = summary.with_shared_pages(shared_pages_version(shared))
+    for initial, directory in directories.items():
+        keys.append(write(directory_key(initial), directory.to_bytes(), MANIFEST_CACHE))
+        keys += directory_pages(write, directory, base)
+    keys.append(write(SITE_SUMMARY, summary.to_bytes(), MANIFEST_CACHE))
+    keys += home_pages(write, summary, base)
+    if base:
+        keys += _write_sitemaps(site, write, base)
+    return keys
+
+
+def _publish_site(site: Store, write: Write, manifest: TopicManifest, base: str | None, *,
+                  sitemaps: bool) -> list[str]:
+    """The topic's line in its directory page and in the site summary, and the pages built
+    from them: the directory page, the home page and the site feed; the shared pages when
+    they changed; the sitemap index when the topic's sitemap files did."""
+    initial = initial_of(manifest.topic)
+    key = directory_key(initial)
+
+    def add_to_directory(body: bytes | None) -> bytes:
+        return _directory(site, body, initial).with_topic(manifest).to_bytes()
+
+    version = update(site, key, add_to_directory, cache_control=MANIFEST_CACHE)
+    keys = [key, *settle(site, key, version, lambda body: directory_pages(
+        write, Directory.from_bytes(body, initial), base))]
+
+    shared = shared_pages(base)
+    pages_now = shared_pages_version(shared)
+    pages_before: list[str] = []
+
+    def add_to_summary(body: bytes | None) -> bytes:
+        summary = _summary(site, body)
+        pages_before[:] = [summary.shared_pages]
+        return summary.with_topic(manifest).to_bytes()
+
+    version = update(site, SITE_SUMMARY, add_to_summary, cache_control=MANIFEST_CACHE)
+    keys += [SITE_SUMMARY, *settle(site, SITE_SUMMARY, version, lambda body: home_pages(
+        write, SiteSummary.from_bytes(body), base))]
+    if pages_before[0] != pages_now:  # a new deployment or base URL: written once, then noted
+        keys += [write(name, body, cache) for name, (body, cache) in shared.items()]
+        update(site, SITE_SUMMARY,
+               lambda body: _summary(site, body).with_shared_pages(pages_now).to_bytes(),
+               cache_control=MANIFEST_CACHE)
+        sitemaps = True
+    if sitemaps and base:
+        keys += _write_sitemaps(site, write, base)
+    return keys
+
+
+def _write_sitemaps(site: Store, write: Write, base: str) -> list[str]:
+    """The sitemap index, from a listing of the sitemaps; listed again after writing, as a
+    new topic's sitemap may have appeared meanwhile."""
+    written: list[str] = []
+    listed: list[str] | None = None
+    while listed != (now := site.list("sitemaps/")):
+        listed = now
+        initials = SiteSummary.from_bytes(site.read(SITE_SUMMARY)).initials
+        written += sitemap_pages(write, site, initials, base)
+    return written
+
+
+def _summary(site: Store, body: bytes | None) -> SiteSummary:
+    """The stored site summary; built from every topic's manifest where there is none (a
+    site published before it existed) or it is damaged: once, not on every render."""
+    if body is not None:
+        try:
+            return SiteSummary.from_bytes(body)
+        except SchemaError as exc:
+            log.warning("rebuilding %s from the manifests: %s", SITE_SUMMARY, exc)
+    summary = SiteSummary()
+    for manifest in load_manifests(site).values():
+        summary = summary.with_topic(manifest)
+    return summary
+
+
+def _directory(site: Store, body: bytes | None, initial: str) -> Directory:
+    """The stored directory of ``initial``; built from its topics' manifests where there is
+    none or it is damaged."""
+    if body is not None:
+        try:
+            return Directory.from_bytes(body, initial)
+        except SchemaError as exc:
+            log.warning("rebuilding %s from the manifests: %s", directory_key(initial), exc)
+    directory = Directory(initial, {})
+    for manifest in load_manifests(site, prefix=MANIFESTS + initial).values():
+        directory = directory.with_topic(manifest)
+    return directory
 
 
 def _load(data: Store, topic_id: str, date: str) -> tuple[Digest, bytes]:
@@ -169,37 +304,34 @@ def _load(data: Store, topic_id: str, date: str) -> tuple[Digest, bytes]:
     return decode(stored, Digest.from_dict, name=key), stored
 
 
-def _refresh_page(data: Store, site: Store, manifest: TopicManifest, date: str,
+def _refresh_page(data: Store, write: Write, manifest: TopicManifest, date: str,
                   base: str | None) -> list[str]:
     try:
         digest, _ = _load(data, manifest.topic, date)
     except (NotFound, SchemaError) as exc:  # its data is gone or damaged: its page stays
         log.warning("not refreshing %s/%s: %s", manifest.topic, date, exc)
         return []
-    previous, following = manifest.neighbours(date)
-    view = digest_view(digest, published=manifest.dates)
-    return _write_digest(site, view, previous, following, base)
+    return _write_page(write, manifest, digest_view(digest, published=manifest.dates), base)
 
 
-def _write_digest(site: Store, view: DigestView, previous: str | None,
-                  following: str | None, base: str | None, *,
-                  sources: tuple[Digest, bytes] | None = None) -> list[str]:
-    """The digest's page; with its ``sources`` (the digest and its stored bytes) its
-    Markdown and JSON too."""
-    topic, date = view.topic, view.date
-    page = _render("digest.html", root="../../", base=base, canonical=f"{topic}/{date}/",
-                   digest=view, previous=previous, next=following,
-                   previous_label=long_date(previous) if previous else "",
-                   next_label=long_date(following) if following else "",
-                   topic_feed="../feed.xml")
-    written = [_write(site, f"{topic}/{date}/index.html", page, PAGE_CACHE)]
-    if sources:
-        digest, stored = sources
-        written.append(_write(site, f"{topic}/{date}.md", render_markdown(digest).encode(),
-                              DATED_CACHE))
-        written.append(_write(site, f"{topic}/{date}.json", _published_json(digest, stored),
-                              DATED_CACHE))
-    return written
+def _write_page(write: Write, manifest: TopicManifest, view: DigestView,
+                base: str | None) -> list[str]:
+    """The digest's page, linking to its neighbours in ``manifest``."""
+    previous, following = manifest.neighbours(view.date)
+    page = render_page("digest.html", root="../../", base=base,
+                       canonical=f"{view.topic}/{view.date}/",
+                       digest=view, previous=previous, next=following,
+                       previous_label=long_date(previous) if previous else "",
+                       next_label=long_date(following) if following else "",
+                       topic_feed="../feed.xml")
+    return [write(f"{view.topic}/{view.date}/index.html", page, PAGE_CACHE)]
+
+
+def _write_sources(write: Write, digest: Digest, stored: bytes) -> list[str]:
+    """The digest's Markdown and published JSON: they depend on nothing else."""
+    topic, date = digest.classified.topic, digest.classified.date
+    return [write(f"{topic}/{date}.md", render_markdown(digest).encode(), DATED_CACHE),
+            write(f"{topic}/{date}.json", _published_json(digest, stored), DATED_CACHE)]
 
 
 def _published_json(digest: Digest, stored: bytes) -> bytes:
@@ -208,124 +340,25 @@ def _published_json(digest: Digest, stored: bytes) -> bytes:
     document = loads(stored, name=digest.key)
     document.pop("schema", None)  # dumps stamps it
     document["compared"] = compared_document(digest.classified)
+    for section in ("articles", "excluded"):
+        for article in document.get(section, []):
+            if isinstance(article, dict) and isinstance(article.get("feed"), str):
+                article["feed"] = public_url(article["feed"])
     return dumps(document)
 
 
-def _write_listings(site: Store, manifests: Mapping[str, TopicManifest],
-                    changed: Sequence[str], base: str | None) -> list[str]:
-    """The archives and feeds of the ``changed`` topics; the index, the site feed, the
-    sitemap, the about and 404 pages and the assets."""
-    written = []
-    for topic_id in changed:
-        manifest = manifests[topic_id]
-        days = [_day_view(manifest, entry) for entry in reversed(manifest.entries)]
-        months: dict[str, list[DayView]] = {}
-        for day in days:
-            months.setdefault(day.date[:7], []).append(day)
-        page = _render("archive.html", root="../", base=base, canonical=f"{topic_id}/",
-                       topic_id=topic_id, topic_name=manifest.name, days=days,
-                       months=[(key, month_label(key), group) for key, group in months.items()],
-                       perspectives=_segments(manifest, manifest.latest),
-                       topic_feed="feed.xml")
-        written.append(_write(site, f"{topic_id}/index.html", page, INDEX_CACHE))
-        feed = atom_feed(_feed_items(manifest), path=feed_path(topic_id),
-                         title=f"{manifest.name} — newsprism",
-                         subtitle=f"Daily digests of {manifest.name}, every side's outlets",
-                         alternate=f"{topic_id}/", base=base)
-        written.append(_write(site, feed_path(topic_id), feed, INDEX_CACHE))
-
-    topics = [
-        TopicView(topic_id, m.name, _day_view(m, m.latest), len(m.entries))
-        for topic_id, m in manifests.items() if m.entries
-    ]
-    written.append(_write(site, "index.html",
-                          _render("index.html", root="", base=base, canonical="", topics=topics),
-                          INDEX_CACHE))
-    items = [item for m in manifests.values() for item in _feed_items(m)]
-    items = sorted(items, key=lambda i: (i.entry.generated_at, i.topic))[-FEED_ENTRIES:]
-    feed = atom_feed(items, path=feed_path(), title="newsprism",
-                     subtitle="Daily news digests, split by the country of each outlet",
-                     alternate="", base=base)
-    written.append(_write(site, feed_path(), feed, INDEX_CACHE))
-    if base:  # the sitemap protocol has absolute URLs only: no base URL, no sitemap
-        written.append(_write(site, "sitemap.xml", sitemap(manifests, base), INDEX_CACHE))
-    written.append(_write(site, "about.html", _render("about.html", root="", base=base,
-                                                      canonical="about.html"), INDEX_CACHE))
-    # The 404 page is served at whatever path was missing, so its links cannot be relative:
-    # they start at the site's base URL, or at the host's root without one.
-    written.append(_write(site, "404.html", _render("404.html", root=base or "/", base=base,
-                                                    canonical=None), INDEX_CACHE))
-    for name, body in _assets().values():
-        written.append(_write(site, name, body, ASSET_CACHE))
-    return written
+def public_url(url: str) -> str:
+    """A feed's URL as the site may show it: no credentials, query or fragment, where a
+    private feed keeps its token (the stored classification keeps the whole URL)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    if ":" in (parts.hostname or ""):  # an IPv6 literal keeps its brackets
+        host = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
-def _feed_items(manifest: TopicManifest) -> list[FeedItem]:
-    return [FeedItem(manifest.topic, manifest.name, entry, len(manifest.perspectives))
-            for entry in manifest.entries[-FEED_ENTRIES:]]
-
-
-def _segments(manifest: TopicManifest, entry: Entry) -> tuple[Segment, ...]:
-    """The entry's counts in the topic's perspective order; ids the topic no longer has last.
-    The other countries are no side: they are not in the bar."""
-    known = [p.id for p in manifest.perspectives]
-    names = {p.id: p.name for p in manifest.perspectives}
-    ids = known + sorted(set(entry.counts) - set(known) - {OTHER})
-    return tuple(Segment(names.get(pid, pid), entry.counts.get(pid, 0),
-                         tone(known.index(pid)) if pid in names else 0) for pid in ids)
-
-
-def _day_view(manifest: TopicManifest, entry: Entry) -> DayView:
-    segments = _segments(manifest, entry)
-    names = {p.id: p.name for p in manifest.perspectives}
-    overall = entry.sections[0].bullets if entry.sections else ()
-    return DayView(
-        topic=manifest.topic, date=entry.date, label=long_date(entry.date),
-        articles=entry.articles, others=entry.others, segments=segments,
-        balance=balance_bar(segments),
-        blindspots=entry.blindspots, thin=tuple(names.get(p, p) for p in entry.thin),
-        lead=entry.lead, highlights=overall,
-    )
-
-
-def _write(site: Store, key: str, body: bytes, cache_control: str) -> str:
-    site.write(key, body, cache_control=cache_control)
-    return key
-
-
-@cache
-def _assets() -> dict[str, tuple[str, bytes]]:
-    """The stylesheet and icon under names that carry their content's hash, so that they can
-    be cached for a year: "css" -> ("assets/style.1a2b3c4d5e.css", bytes)."""
-    found = {}
-    for role, name in _ASSETS.items():
-        body = resources.files("newsprism.render").joinpath("assets", name).read_bytes()
-        stem, _, suffix = name.rpartition(".")
-        digest = hashlib.sha256(body).hexdigest()[:10]
-        found[role] = (f"assets/{stem}.{digest}.{suffix}", body)
-    return found
-
-
-def _render(template: str, *, root: str, base: str | None, canonical: str | None,
-            **context: Any) -> bytes:
-    """A page; ``root`` leads from the page to the site's root, ``canonical`` is the page's
-    site path (made absolute with the base URL, where known)."""
-    assets = {role: root + name for role, (name, _) in _assets().items()}
-    html = _environment().get_template(template).render(
-        root=root, assets=assets, site_feed=root + feed_path(),
-        canonical=base + canonical if base and canonical is not None else None,
-        **context,
-    )
-    return html.encode()
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("newsprism.render", "templates"),
-        autoescape=True,  # every template is HTML; feed text must never become markup
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )

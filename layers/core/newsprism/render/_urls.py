@@ -42,6 +42,11 @@ def archive_path(topic: str) -> str:
     return f"{topic}/"
 
 
+def month_path(topic: str, month: str) -> str:
+    """A month's page of a topic's archive ("us-china/2026-02/")."""
+    return f"{topic}/{month}/"
+
+
 def feed_path(topic: str | None = None) -> str:
     return f"{topic}/feed.xml" if topic else "feed.xml"
 

@@ -19,6 +19,7 @@ from typing import Any
 from newsprism.documents import OTHER, Bullet, Classified, Highlights, ListedArticle
 from newsprism.llm import answer_json
 from newsprism.summarize._prompt import MAX_BULLET_CHARS, number_ranges
+from newsprism.text import plain_text
 
 # JSON's "\ud83d" without its pair decodes to a lone surrogate (issue 9).
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -84,7 +85,9 @@ def _bullet(value: Any, path: str, citable: dict[int, ListedArticle],
     text = value.get("text")
     if not isinstance(text, str):
         raise InvalidAnswer(f"{path}.text: expected a string, got {_kind(text)}")
-    text = " ".join(text.split())  # one line: a line break would end the Markdown bullet
+    # One line (a line break would end the Markdown bullet), and the normalization feed text
+    # gets: a model repeating a headline repeats its bidi overrides too.
+    text = plain_text(" ".join(text.split()), len(text))
     if not text:
         raise InvalidAnswer(f"{path}.text: empty")
     if _SURROGATE.search(text):  # no UTF-8 file can hold it: the digest could not be stored

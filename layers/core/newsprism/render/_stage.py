@@ -150,13 +150,13 @@ def render_all(data: Store, site: Store, *, base_url: str | None = None) -> list
         if not loaded:
             continue
         published = list(loaded)
+        views = [digest_view(digest, published=published) for digest, _ in loaded.values()]
         manifest = empty_manifest(topic_id)
-        for digest, _ in loaded.values():
-            manifest = manifest.with_digest(digest_view(digest, published=published))
-        for digest, stored in loaded.values():
+        for view in views:
+            manifest = manifest.with_digest(view)
+        for view, (digest, stored) in zip(views, loaded.values(), strict=True):
             keys += _write_sources(write, digest, stored)
-            keys += _write_page(write, manifest, digest_view(digest, published=published),
-                                base)
+            keys += _write_page(write, manifest, view, base)
         keys += topic_pages(write, manifest, {d[:7] for d in published}, base)
         manifests[topic_id] = manifest
     kept = {topic for topic in catalog if topic not in manifests}  # unreadable: kept as is

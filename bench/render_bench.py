@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,9 @@ def rebuild(tmp: Path) -> tuple[float, float, int]:
     return time.perf_counter() - start, time.process_time() - cpu, len(files)
 
 
-def daily_requests(archive: int) -> Counter[str]:
-    """S3 requests, by bucket and operation, of publishing one new day over an archive."""
+@contextmanager
+def s3_stores() -> Iterator[tuple[Any, Store, Store]]:
+    """A moto S3 with the buckets "data" and "site": its client and the two stores."""
     import boto3
     from moto import mock_aws
 
@@ -67,23 +69,34 @@ def daily_requests(archive: int) -> Counter[str]:
         client = boto3.client("s3", region_name="us-east-1")
         for bucket in ("data", "site"):
             client.create_bucket(Bucket=bucket)
-        data: Store = S3Store("data", _client=client)
-        site: Store = S3Store("site", _client=client)
+        yield client, S3Store("data", _client=client), S3Store("site", _client=client)
+
+
+@contextmanager
+def counting(client: Any, requests: Counter[str]) -> Iterator[None]:
+    """Count the client's S3 requests by bucket and operation while inside."""
+    def count(model: Any, params: dict[str, Any], **_: Any) -> None:
+        requests[f"{params.get('Bucket', '?')} {model.name}"] += 1
+
+    # Emitted once per API call, with the caller's parameters (botocore event system).
+    client.meta.events.register("before-parameter-build.s3", count)
+    try:
+        yield
+    finally:
+        client.meta.events.unregister("before-parameter-build.s3", count)
+
+
+def daily_requests(archive: int) -> Counter[str]:
+    """S3 requests, by bucket and operation, of publishing one new day over an archive."""
+    with s3_stores() as (client, data, site):
         newest, *older = digests(archive + 1, topics=1)
         for digest in older:
             store_digest(data, digest)
         render_all(data, site)
         store_digest(data, newest)
-
         requests: Counter[str] = Counter()
-
-        def count(model: Any, params: dict[str, Any], **_: Any) -> None:
-            requests[f"{params.get('Bucket', '?')} {model.name}"] += 1
-
-        # Emitted once per API call, with the caller's parameters (botocore event system).
-        client.meta.events.register("before-parameter-build.s3", count)
-        render_digest(data, site, newest.classified.topic, newest.classified.date)
-        client.meta.events.unregister("before-parameter-build.s3", count)
+        with counting(client, requests):
+            render_digest(data, site, newest.classified.topic, newest.classified.date)
         return requests
 
 

@@ -38,11 +38,11 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.render_bench import counting, s3_stores  # noqa: E402
 from newsprism.documents import format_time  # noqa: E402
 from newsprism.render._manifest import (  # noqa: E402
     FEED_ENTRIES,
@@ -53,7 +53,7 @@ from newsprism.render._manifest import (  # noqa: E402
 from newsprism.render._pages import writer  # noqa: E402
 from newsprism.render._stage import _write_site, render_digest  # noqa: E402
 from newsprism.render._views import digest_view  # noqa: E402
-from newsprism.store import FileStore, S3Store, Store  # noqa: E402
+from newsprism.store import FileStore, Store  # noqa: E402
 from tests.seed_digest import seed_digest  # noqa: E402
 from tests.site_helpers import shifted, store_digest  # noqa: E402
 
@@ -123,27 +123,14 @@ def _cpu_per_digest(topics: int, days: int, samples: int) -> float:
 
 
 def requests_per_digest(topics: int, days: int, samples: int) -> Counter[str]:
-    import boto3
-    from moto import mock_aws
-
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        for bucket in ("data", "site"):
-            client.create_bucket(Bucket=bucket)
-        data: Store = S3Store("data", _client=client)
-        site: Store = S3Store("site", _client=client)
+    with s3_stores() as (client, data, site):
         ids = build_site(data, site, topics, days)
         date = seed_digest().classified.date
-        requests: Counter[str] = Counter()
-
-        def count(model: Any, params: dict[str, Any], **_: Any) -> None:
-            requests[f"{params.get('Bucket', '?')} {model.name}"] += 1
-
         chosen = ids[:: max(1, len(ids) // samples)][:samples]
-        client.meta.events.register("before-parameter-build.s3", count)
-        for topic in chosen:
-            render_digest(data, site, topic, date, base_url=BASE)
-        client.meta.events.unregister("before-parameter-build.s3", count)
+        requests: Counter[str] = Counter()
+        with counting(client, requests):
+            for topic in chosen:
+                render_digest(data, site, topic, date, base_url=BASE)
         return Counter({name: n // len(chosen) for name, n in requests.items()
                         if n % len(chosen) == 0} |
                        {f"{name} (uneven)": n for name, n in requests.items()

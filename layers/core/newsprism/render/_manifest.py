@@ -203,8 +203,7 @@ class TopicManifest:
             "entries": [*self.older, *(entry.to_dict() for entry in self.entries)],
         }
         # Compact, unlike the stage documents: it grows by one line of JSON a day.
-        return (json.dumps(document, sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":")) + "\n").encode()
+        return compact_json(document)
 
     @classmethod
     def from_bytes(cls, data: bytes, *, key: str) -> TopicManifest:
@@ -225,6 +224,12 @@ class TopicManifest:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SchemaError(f"{key}: not a site manifest ({exc!r}); rebuild the site with "
                               "'newsprism render --all'") from exc
+
+
+def compact_json(document: dict[str, Any]) -> bytes:
+    """A site document as one line of JSON, keys sorted: the same document, the same bytes."""
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            + "\n").encode()
 
 
 def empty_manifest(topic: str) -> TopicManifest:

@@ -154,6 +154,7 @@ def directory_pages(write: Write, directory: Directory, base: str | None) -> lis
     return [write(directory_page(directory.initial), page, INDEX_CACHE)]
 
 
+@cache  # asked by every render for its hash; the same bytes for the process's lifetime
 def shared_pages(base: str | None) -> dict[str, tuple[bytes, str]]:
     """The about and 404 pages and the assets: the same for every topic and day."""
     pages = {"about.html": (render_page("about.html", root="", base=base,

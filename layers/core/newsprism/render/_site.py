@@ -17,13 +17,12 @@ reaches the same bytes by applying every topic's.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from newsprism.documents import MANIFESTS, SCHEMA, PerspectiveInfo, SchemaError, loads
 from newsprism.render._atom import FeedItem
-from newsprism.render._manifest import FEED_ENTRIES, Entry, TopicManifest
+from newsprism.render._manifest import FEED_ENTRIES, Entry, TopicManifest, compact_json
 
 RECENT_TOPICS = 24  # cards on the home page
 SITE_SUMMARY = f"{MANIFESTS}_site.json"
@@ -111,7 +110,7 @@ class SiteSummary:
             "feed": [{"topic": i.topic, "name": i.topic_name, "sides": i.sides,
                       "entry": i.entry.to_dict()} for i in self.feed],
         }
-        return _compact(document)
+        return compact_json(document)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SiteSummary:
@@ -149,7 +148,7 @@ class Directory:
         return Directory(self.initial, dict(sorted({**self.rows, manifest.topic: row}.items())))
 
     def to_bytes(self) -> bytes:
-        return _compact({"schema": SCHEMA, "initial": self.initial, "topics": {
+        return compact_json({"schema": SCHEMA, "initial": self.initial, "topics": {
             topic: [row.name, row.latest, row.days, row.articles]
             for topic, row in self.rows.items()}})
 
@@ -164,8 +163,3 @@ class Directory:
                                  in document["topics"].items()})
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SchemaError(f"{key}: not a topic directory ({exc!r})") from exc
-
-
-def _compact(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-            + "\n").encode()
